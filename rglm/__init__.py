@@ -1,0 +1,58 @@
+"""rglm — R's ``glm()`` for Python: R's numbers and R's printed text.
+
+>>> import rglm
+>>> dobson = rglm.datasets.load("dobson")
+>>> fit = rglm.glm("counts ~ outcome + treatment", data=dobson, family=rglm.poisson())
+>>> print(rglm.summary(fit))                                  # doctest: +SKIP
+
+The public names are resolved on first use (PEP 562), so ``import rglm`` stays cheap and
+importing one layer (``rglm.families``) does not pull in the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "glm": "rglm.api.glm",
+    "glm_fit": "rglm.fit.irls",
+    "glm_control": "rglm.fit.control",
+    "summary": "rglm.results.summary",
+    "vcov": "rglm.results.summary",
+    "residuals": "rglm.results.residuals",
+    "GLM": "rglm.results.glm",
+    "gaussian": "rglm.families",
+    "binomial": "rglm.families",
+    "poisson": "rglm.families",
+    "Gamma": "rglm.families",
+    "inverse_gaussian": "rglm.families",
+    "quasi": "rglm.families",
+    "quasibinomial": "rglm.families",
+    "quasipoisson": "rglm.families",
+    "negative_binomial": "rglm.families",
+    "make_link": "rglm.families",
+    "power": "rglm.families",
+    "RError": "rglm.errors",
+    "RWarning": "rglm.errors",
+}
+_SUBMODULES = ("datasets", "errors", "families", "formula", "fit", "linalg", "results",
+               "printing", "api")
+
+__all__ = sorted(_EXPORTS) + ["datasets"]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"rglm.{name}")
+    raise AttributeError(f"module 'rglm' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,1 @@
+"""Front ends: the functions R users call (``glm``), built on the layers below."""

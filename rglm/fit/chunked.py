@@ -1,0 +1,419 @@
+"""R's ``glm.fit`` on data read in blocks: one pass over the data per IRLS iteration.
+
+R: ``stats::glm.fit`` (the iteration, step for step) in the manner of ``biglm::bigglm``
+(the data are never all in memory). The caller supplies ``run_pass(kernel, label)``,
+which applies a :class:`~rglm.fit.chunk_pass.PassKernel` to every block of the data and
+returns the combined :class:`~rglm.fit.chunk_pass.PassTotals` (serially, or on a Dask
+cluster); this module decides which passes to make.
+
+Passes, as R's loop needs them:
+
+1. the starting pass: the family's initialize per block, ``eta = linkfun(mustart)`` (or
+   ``offset + X start``), ``devold``, and the first least-squares problem;
+2. per iteration: solve the accumulated problem (dqrdc2's limited pivoting on the
+   ``p × p`` factor, so aliased columns drop out as in glm), then one pass at the new
+   coefficients: deviance (the convergence test), validity, and the next problem;
+3. a step halving costs one pass per halving;
+4. afterwards, only if needed: a pass for Gamma's aic (it needs the dispersion first) and
+   the intercept-only refit glm() makes for the null deviance when there is an offset.
+
+The reported QR, rank and working weights are those of the last least-squares step
+(computed at the previous iterate), as in R, so standard errors match ``glm()``.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator, Optional
+
+import numpy as np
+
+from rglm.errors import RError, RWarning, rwarn
+from rglm.fit.chunk_aic import aic_finish, aic_kind, gamma_aic_finish
+from rglm.fit.chunk_pass import PassKernel, PassTotals
+from rglm.fit.chunk_tsqr import solve_triangle
+from rglm.fit.control import GlmControl, as_control
+from rglm.fit.irls import has_converged
+from rglm.fit.records import GlmQR
+from rglm.fit.wls import wls_tolerance
+from rglm.linalg.qr import LSFit
+
+__all__ = ["chunked_glm_fit", "ChunkedFitResult", "RunPass"]
+
+RunPass = Callable[[PassKernel, str], PassTotals]
+"""``run_pass(kernel, label)``: apply ``kernel`` to every block, return the combined totals."""
+
+
+@dataclass(frozen=True)
+class ChunkedFitResult:
+    """What a chunked fit knows at the end: glm.fit's scalar and p-sized components.
+
+    Per-observation vectors (residuals, fitted values, weights) are not kept: they are as
+    long as the data. Attribute names are R's, ``.`` written ``_``.
+
+    Attributes
+    ----------
+    coefficients : ndarray, shape (p,)
+        Original column order; NaN (R's NA) for aliased columns.
+    qr : GlmQR or None
+        The last least-squares step's decomposition of the ``p × p`` factor: its upper
+        triangle is R's ``qr$qr[1:p, 1:p]`` up to row signs; 1-based ``pivot``.
+    R : ndarray or None, shape (p, p)
+        Upper-triangular factor in pivoted order.
+    rank : int
+    family : Family
+    deviance, aic, null_deviance : float
+    iter : int
+    converged, boundary : bool
+    df_residual, df_null : int
+    nobs : int
+        Rows used (after NA removal), zero weights included.
+    n_dropped : int
+        Rows removed by the NA action.
+    xnames : tuple of str or None
+    intercept : bool
+    control : GlmControl
+    pearson : float
+        ``sum(weights * residuals^2)`` over positive working weights (R's summary.glm
+        numerator of the dispersion).
+    n_zero_working : int
+        Observations with zero working weight.
+    sum_prior_weights : float
+        ``sum(prior.weights)`` (after the family's initialize).
+    passes : int
+        Passes over the data the fit took.
+    """
+
+    coefficients: np.ndarray
+    qr: Optional[GlmQR]
+    R: Optional[np.ndarray]
+    rank: int
+    family: object
+    deviance: float
+    aic: float
+    null_deviance: float
+    iter: int
+    converged: bool
+    boundary: bool
+    df_residual: int
+    df_null: int
+    nobs: int
+    n_dropped: int
+    xnames: Optional[tuple]
+    intercept: bool
+    control: GlmControl
+    pearson: float
+    n_zero_working: int
+    sum_prior_weights: float
+    passes: int
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """The loop's final state: R's ``coef``, ``fit``, and the totals at ``coef``."""
+
+    coef: Optional[np.ndarray]
+    fit: Optional[LSFit]
+    totals: PassTotals
+    start_totals: PassTotals
+    iter: int
+    converged: bool
+    boundary: bool
+
+
+class _Counter:
+    """Counts the passes made through ``run_pass``."""
+
+    def __init__(self, run_pass: RunPass):
+        self._run = run_pass
+        self.passes = 0
+
+    def __call__(self, kernel: PassKernel, label: str) -> PassTotals:
+        self.passes += 1
+        return self._run(kernel, label)
+
+
+def chunked_glm_fit(run_pass: RunPass, nvars: int, family, control=None, start=None,
+                    intercept: bool = True, offset_given: bool = False, xnames=None,
+                    singular_ok: bool = True) -> ChunkedFitResult:
+    """Fit a GLM by R's IRLS, one pass over blocks of rows per iteration.
+
+    R: ``stats::glm.fit`` (and glm()'s null-deviance refit), in the manner of
+    ``biglm::bigglm``.
+
+    Parameters
+    ----------
+    run_pass : callable
+        ``run_pass(kernel, label) -> PassTotals``: apply the kernel to every block of the
+        data (each time the same blocks, in any order) and combine the results.
+    nvars : int
+        Number of model-matrix columns ``p``.
+    family : Family
+    control : GlmControl or dict, optional
+    start : array_like, optional
+        Starting coefficients (length ``p``).
+    intercept : bool
+        Whether the model has an intercept (null deviance, ``df_null``).
+    offset_given : bool
+        Whether there is an offset (then, with an intercept, the null deviance comes from
+        an intercept-only refit, as glm() does).
+    xnames : sequence of str, optional
+        Column names; ``"(Intercept)"`` marks the intercept column for that refit.
+    singular_ok : bool
+        If False a rank-deficient design is an error.
+
+    Returns
+    -------
+    ChunkedFitResult
+
+    Notes
+    -----
+    Warnings raised while the blocks are processed (the family's, once per block and
+    pass) are collected and issued once each at the end.
+    """
+    control = as_control(control)
+    xnames = None if xnames is None else tuple(xnames)
+    if start is not None:
+        start = np.array(start, dtype=np.float64).reshape(-1)
+    counter = _Counter(run_pass)
+    with _warnings_once():
+        base = PassKernel(family=family, start=start)
+        if nvars == 0:
+            outcome = _empty(counter, base, intercept)
+        else:
+            outcome = _irls(counter, base, nvars, control, singular_ok, intercept)
+            _warn_after_loop(outcome, family)
+        final = _finish(counter, base, outcome, intercept)
+        null_dev = final.null_dev
+        if offset_given and intercept and nvars > 0:
+            null_dev = _null_refit(counter, family, outcome, control, xnames)
+    return _assemble(outcome, final, null_dev, nvars, family, control, intercept, xnames,
+                     counter.passes)
+
+
+# -- the loop --------------------------------------------------------------------------
+def _irls(run: _Counter, base: PassKernel, nvars: int, control: GlmControl,
+          singular_ok: bool, intercept: bool = True) -> _Outcome:
+    """R's ``for (iter in 1:maxit)`` with its breaks and step halvings, a pass per step."""
+    first = run(base, "initial pass")
+    if not first.valid:
+        raise RError("cannot find valid starting values: please specify some")
+    # The null model's mean is known now; its deviance is collected along the way.
+    summary = {}
+    if base.summaries:
+        summary = dict(wtdmu=_null_mean(first) if intercept else None,
+                       null_at_offset=not intercept)
+    devold = first.dev
+    coefold = base.start
+    problem, wls_point = first, None
+    tol = wls_tolerance(control.epsilon)
+    coef, fit, totals = None, None, first
+    boundary = converged = False
+    iteration = 0
+    for iteration in range(1, control.maxit + 1):
+        if problem.n_good == 0:
+            rwarn(f"no observations informative at iteration {iteration}")
+            raise RError("object 'fit' not found" if fit is None else "invalid 'times' value")
+        fit = solve_triangle(problem.triangle, tol)
+        if not np.isfinite(fit.coefficients).all():
+            converged = False
+            rwarn(f"non-finite coefficients at iteration {iteration}")
+            break
+        _check_rank(fit, first.nobs, nvars, singular_ok)
+        kernel = replace(base, point=_unpivot(fit, nvars), wls_point=wls_point, **summary)
+        totals = run(kernel, f"iteration {iteration}")
+        if control.trace:
+            _trace("Deviance = ", totals.dev, f" Iterations - {iteration}")
+        boundary = False
+        if not np.isfinite(totals.dev):
+            kernel, totals = _halve(run, kernel, totals, coefold, control,
+                                    lambda t: np.isfinite(t.dev),
+                                    "step size truncated due to divergence", "inner loop 1")
+            boundary = True
+        if not totals.valid:
+            kernel, totals = _halve(run, kernel, totals, coefold, control, lambda t: t.valid,
+                                    "step size truncated: out of bounds", "inner loop 2")
+            boundary = True
+        if has_converged(totals.dev, devold, control.epsilon):
+            converged = True
+            coef = kernel.point
+            break
+        devold = totals.dev
+        coef = coefold = kernel.point
+        problem, wls_point = totals, kernel.point
+    return _Outcome(coef=coef, fit=fit, totals=totals, start_totals=first, iter=iteration,
+                    converged=converged, boundary=boundary)
+
+
+def _halve(run: _Counter, kernel: PassKernel, totals: PassTotals, coefold, control,
+           ok: Callable[[PassTotals], bool], warning: str, loop: str):
+    """Halve the step towards ``coefold`` until ``ok`` (R's inner loops 1 and 2)."""
+    if coefold is None:
+        raise RError("no valid set of coefficients has been found: please supply starting values")
+    rwarn(warning)
+    halvings = 1
+    while not ok(totals):
+        if halvings > control.maxit:
+            raise RError(f"{loop}; cannot correct step size")
+        halvings += 1
+        kernel = replace(kernel, point=(kernel.point + coefold) / 2)
+        totals = run(kernel, "step halving")
+    if control.trace:
+        _trace("Step halved: new deviance = ", totals.dev)
+    return kernel, totals
+
+
+def _empty(run: _Counter, base: PassKernel, intercept: bool) -> _Outcome:
+    """The model with no columns: ``eta = offset``, one pass (R's EMPTY branch)."""
+    none = np.zeros(0)
+    kernel = replace(base, point=none, wls_point=none, accumulate=False,
+                     null_at_offset=not intercept)
+    totals = run(kernel, "empty model")
+    if not totals.valid:
+        raise RError("invalid linear predictor values in empty model")
+    return _Outcome(coef=none, fit=None, totals=totals, start_totals=totals, iter=0,
+                    converged=True, boundary=True)
+
+
+def _null_mean(first: PassTotals) -> float:
+    """R's ``wtdmu``: the weighted mean response of the intercept-only model."""
+    return first.sum_wy / first.sum_w
+
+
+# -- after the loop --------------------------------------------------------------------
+def _finish(run: _Counter, base: PassKernel, outcome: _Outcome, intercept: bool) -> PassTotals:
+    """The totals at the final coefficients, with one more pass where something is missing.
+
+    The loop's passes already hold everything except Gamma's aic (its dispersion is
+    known only now) and, if the loop ended before any pass at new coefficients, the
+    summaries.
+    """
+    totals = outcome.totals
+    family = base.family
+    missing_summaries = totals.aic is None or totals.null_dev is None
+    gamma = aic_kind(family) == "Gamma"
+    if not missing_summaries and not gamma:
+        return totals
+    coef = outcome.coef if outcome.coef is not None else np.zeros(0)
+    wtdmu = _null_mean(outcome.start_totals) if intercept else None
+    kernel = replace(base, point=np.nan_to_num(coef), wls_point=None, accumulate=False,
+                     wtdmu=wtdmu, null_at_offset=not intercept)
+    if gamma:
+        disp = totals.dev / outcome.start_totals.sum_w
+        kernel = replace(kernel, gamma_disp=disp)
+    extra = run(kernel, "final pass")
+    # Pearson needs the last step's working weights, which only the loop's pass had.
+    return replace(extra, pearson=totals.pearson, n_zero_working=totals.n_zero_working)
+
+
+def _null_refit(run: _Counter, family, outcome: _Outcome, control: GlmControl,
+                xnames: Optional[tuple]) -> float:
+    """glm()'s null deviance with an offset: an intercept-only fit started at the fitted means.
+
+    R: ``glm.fit(x = X[, "(Intercept)", drop = FALSE], y, weights, offset = offset,
+    family, control, mustart = fit$fitted.values, intercept = TRUE)$deviance``.
+    """
+    if xnames is None or "(Intercept)" not in xnames:
+        raise RError("subscript out of bounds")
+    j = xnames.index("(Intercept)")
+    coef = np.nan_to_num(outcome.coef)
+    base = PassKernel(family=family, columns=(j,), mustart_coef=coef, summaries=False)
+    refit = _irls(run, base, 1, control, singular_ok=True)
+    if not refit.converged:
+        rwarn("fitting to calculate the null deviance did not converge -- increase 'maxit'?")
+    return refit.totals.dev
+
+
+def _assemble(outcome: _Outcome, final: PassTotals, null_dev, nvars: int, family,
+              control: GlmControl, intercept: bool, xnames, passes: int) -> ChunkedFitResult:
+    """R's result assembly, for the components that do not grow with the data."""
+    start = outcome.start_totals
+    fit = outcome.fit
+    if outcome.coef is None:
+        raise RError("object 'coef' not found")
+    coef = np.array(outcome.coef, dtype=np.float64)
+    if fit is not None:
+        rank = fit.qr.rank
+        if rank < nvars:
+            coef[fit.qr.pivot[rank:]] = np.nan
+        qr = GlmQR(qr=fit.qr.qr, qraux=fit.qr.qraux, pivot=fit.qr.pivot + 1, rank=rank,
+                   tol=fit.qr.tol)
+        r = np.triu(fit.qr.qr)
+    else:
+        rank, qr, r = 0, None, None
+    aic = aic_finish(family, final.aic, final.dev)
+    if aic_kind(family) == "Gamma":
+        aic = gamma_aic_finish(final.gamma_aic)
+    n_ok = start.n_ok
+    return ChunkedFitResult(
+        coefficients=coef, qr=qr, R=r, rank=rank, family=family, deviance=final.dev,
+        aic=aic + 2 * rank, null_deviance=float(null_dev), iter=outcome.iter,
+        converged=outcome.converged, boundary=outcome.boundary, df_residual=n_ok - rank,
+        df_null=n_ok - int(bool(intercept)), nobs=start.nobs, n_dropped=start.n_dropped,
+        xnames=xnames,
+        intercept=bool(intercept), control=control, pearson=final.pearson,
+        n_zero_working=final.n_zero_working, sum_prior_weights=start.sum_w, passes=passes)
+
+
+# -- small helpers -----------------------------------------------------------------------
+def _unpivot(fit: LSFit, nvars: int) -> np.ndarray:
+    """``start[fit$pivot] <- fit$coefficients``: aliased columns get coefficient 0."""
+    coef = np.empty(nvars)
+    coef[fit.qr.pivot] = fit.coefficients
+    return coef
+
+
+def _check_rank(fit: LSFit, nobs: int, nvars: int, singular_ok: bool) -> None:
+    rank = fit.qr.rank
+    if nobs < rank:
+        noun = "observation" if nobs == 1 else "observations"
+        raise RError(f"X matrix has rank {rank}, but only {nobs} {noun}")
+    if not singular_ok and rank < nvars:
+        raise RError("singular fit encountered")
+
+
+def _warn_after_loop(outcome: _Outcome, family) -> None:
+    """glm.fit's warnings after the loop, in R's order."""
+    if not outcome.converged:
+        rwarn("glm.fit: algorithm did not converge")
+    if outcome.boundary:
+        rwarn("glm.fit: algorithm stopped at boundary value")
+    if outcome.totals.n_extreme > 0:
+        if family.family == "binomial":
+            rwarn("glm.fit: fitted probabilities numerically 0 or 1 occurred")
+        elif family.family == "poisson":
+            rwarn("glm.fit: fitted rates numerically 0 occurred")
+
+
+def _trace(text: str, value: float, suffix: str = "") -> None:
+    """A trace line as R's ``cat()`` prints it (7 significant digits)."""
+    from rglm.printing.rformat import format_number  # printing is a later layer: lazy
+
+    sys.stdout.write(f"{text}{format_number(value, digits=7)}{suffix}\n")
+
+
+@contextmanager
+def _warnings_once() -> Iterator[None]:
+    """Collect the warnings of all passes and issue each distinct one once, at the end.
+
+    The family's initialize and aic run once per block and pass; R runs them once.
+    Collected warnings are issued even when the fit fails.
+    """
+    pending: list = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                pending = list(caught)
+    finally:
+        seen = set()
+        for item in pending:
+            key = (item.category, str(item.message))
+            if key not in seen:
+                seen.add(key)
+                warnings.warn(str(item.message), item.category or RWarning, stacklevel=4)

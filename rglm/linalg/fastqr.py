@@ -1,0 +1,250 @@
+"""LINPACK ``dqrls`` results from BLAS-3 kernels, for full-rank tall matrices.
+
+:func:`rglm.linalg.qr.dqrls` reproduces R's ``dqrdc2`` literally: one BLAS-2 sweep
+over the trailing columns per Householder step, memory bound and slow for a large
+design (about a second per IRLS iteration at 10^6 x 21). When ``dqrdc2`` would
+pivot nothing, its output is simply *the* Householder QR of ``x``: the reflectors
+are unique once the sign rule is fixed (``R[l, l] = -sign(alpha_l) * norm``, shared
+by LINPACK and LAPACK ``dlarfg``). This module computes that same factorisation
+with three streaming passes over ``x`` (matrix products on row blocks that fit in
+cache) and returns ``None`` whenever ``dqrdc2`` could decide anything differently,
+so that the caller falls back to the exact port.
+
+Conventions:
+    ``n`` rows, ``p`` columns, ``n > p``; ``k`` right-hand sides (``y`` is a vector
+    or an ``(n, k)`` matrix). ``S`` is the diagonal matrix of the signs ``s``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import lapack, solve_triangular
+
+from rglm.linalg.qr import QR, LSFit
+
+__all__ = ["fast_dqrls"]
+
+#: A column is accepted only when ``|R_ll|`` is at least this many times the
+#: ``tol * ||x_l||`` that dqrdc2 tests against. dqrdc2 tests a down-dated norm, whose
+#: error is a few hundred ulps of the column norm at worst (it recomputes the norm when
+#: the down-dating factor falls below 1e-6), and our ``|R_ll|`` differs from the
+#: exact one by ``cond * eps``: three orders of magnitude keep both far from the line.
+_MARGIN = 1e3
+
+#: The first Cholesky QR step must leave ``Q~'Q~`` within this of the identity. Then
+#: ``cond(Q~) < 1.2`` and the second step is exact to rounding (CholeskyQR2 theory);
+#: a larger defect means ``x`` is too ill-conditioned for the Gram matrix.
+_ORTHOGONALITY_DEFECT = 0.1
+
+#: LINPACK's sign choice at step ``l`` is ``-sign(alpha_l)``. Where ``alpha_l`` is
+#: tiny its sign is rounding noise, possibly different in R, so we decline; the
+#: noise in ``alpha_l`` (an entry of an orthonormal Q) grows like ``eps / ratio_l``.
+_SIGN_NOISE = 1e5 * np.finfo(float).eps
+
+#: Rows per block: about 1 MiB of float64, so that a block stays in cache between the
+#: products that read it.
+_BLOCK_BYTES = 1 << 20
+
+
+def fast_dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False) -> LSFit | None:
+    """Least squares by QR, as R's ``dqrls``, through BLAS-3 kernels; ``None`` to decline.
+
+    R: ``.Call(C_Cdqrls, x, y, tol)`` (Fortran ``dqrls``/``dqrdc2``/``dqrsl``) when no
+    column is pivoted. Same record as :func:`rglm.linalg.qr.dqrls`: the compact ``qr``
+    (R above the diagonal, LINPACK-scaled Householder vectors below), ``qraux``, the
+    identity pivot, ``rank = p``, coefficients, residuals and ``effects = Q'y``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, p)
+        Not modified, unless ``overwrite_x`` and ``x`` is a Fortran-ordered float64
+        array; its memory is then reused for ``qr`` -- but only when a fit is returned.
+    y : array_like, shape (n,) or (n, k)
+    tol : float
+        dqrdc2's rank tolerance (``glm.fit`` uses ``min(1e-7, epsilon / 1000)``).
+    overwrite_x : bool
+        Let the compact ``qr`` be written into ``x`` (saves an n x p copy).
+
+    Returns
+    -------
+    LSFit or None
+        ``None`` ("use :func:`~rglm.linalg.qr.dqrls`") when ``p == 0``, ``p >= n``,
+        anything is non-finite (the exact path raises R's errors), a column is zero
+        or not comfortably independent of the columns before it (dqrdc2 might pivot),
+        ``x`` is too ill-conditioned for the Gram matrix, or a Householder sign is
+        within rounding of zero.
+
+    Notes
+    -----
+    Let ``D`` hold the column norms. CholeskyQR2 gives the thin QR ``x = Q1 Rh`` with
+    ``diag(Rh) > 0``: ``chol(D^-1 x'x D^-1) = R1``, ``Q~ = x (R1 D)^-1``,
+    ``chol(Q~'Q~) = R2``, ``Rh = R2 R1 D``, ``Q1 = Q~ R2^-1``.
+
+    Householder QR is invariant to a non-zero scaling of each partially reduced
+    column, so the reflectors of ``x`` are those of ``Q1``, whose triangular factor
+    is the sign matrix ``S``: ``Q1 = (I - Y T Y')[S; 0] = [S; 0] - Y (T Y1' S)``.
+    Hence ``Q1 - [S; 0] = Y U`` is an LU factorisation without pivoting, with
+    ``U = -T Y1' S``; choosing ``s_l = -sign(alpha_l)`` on the fly, as ``dlarfg``
+    does, makes every pivot ``alpha_l - s_l`` at least 1 in magnitude (Ballard et
+    al., "Reconstructing Householder vectors from tall-skinny QR", 2015). Then
+    ``R = S Rh`` and ``tau_l = -s_l U_ll``.
+
+    LAPACK's reflector ``H = I - tau v v'`` (``v_1 = 1``) is LINPACK's
+    ``H = I - u u' / u_1`` with ``u = tau v``: so ``qraux = tau`` and the stored
+    sub-diagonal is ``tau * v``. For rows below ``p`` that is
+    ``Q1[p:] U^-1 diag(tau) = x[p:] M^-1`` with ``M = diag(1/tau) U R2 R1 D``.
+
+    ``Q'y``: its first ``p`` entries are ``S Q1'y = S R2^-T Q~'y``; the rest are
+    ``y - Y w`` with ``w = T'Y'y = Y1^-1 (y[:p] - S Q1'y)``. Residuals are
+    ``y - x b``.
+    """
+    prepared = _prepare(x, y)
+    if prepared is None:
+        return None
+    x, y2 = prepared
+    n, p = x.shape
+    first = _first_cholesky_step(x)
+    if first is None:
+        return None
+    inv_p1, r1, norms = first
+    gram2, qty_tilde = _second_pass(x, y2, inv_p1)
+    r2 = _cholesky(gram2)
+    if r2 is None or np.abs(gram2 - np.eye(p)).max() > _ORTHOGONALITY_DEFECT:
+        return None
+    # |R_ll| / ||x_l|| = R2_ll * R1_ll: the quantity dqrdc2 compares with tol.
+    ratio = np.diag(r2) * np.diag(r1)
+    if not np.all(ratio >= _MARGIN * tol):
+        return None
+    top = solve_triangular(r2, (x[:p] @ inv_p1).T, trans="T").T  # Q1[:p]
+    reflectors = _householder_from_q(top, ratio)
+    if reflectors is None:
+        return None
+    signs, unit_lower, upper = reflectors
+    tau = -signs * np.diag(upper)
+    rhat = r2 @ (r1 * norms)  # R2 R1 D
+    r_x = signs[:, None] * rhat
+    effects_top = signs[:, None] * solve_triangular(r2, qty_tilde, trans="T")
+    coefficients = solve_triangular(r_x, effects_top)
+    w = solve_triangular(unit_lower, y2[:p] - effects_top, lower=True, unit_diagonal=True)
+    # x[p:] M^-1 with M = diag(1/tau) U R2 (R1 D): one product by a p x p inverse.
+    inv_m = inv_p1 @ _upper_inverse((upper @ r2) / tau[:, None])
+    out = x if overwrite_x and _reusable(x) else np.empty((n, p), order="F")
+    effects, residuals = _third_pass(x, y2, inv_m, coefficients, w / tau[:, None], out)
+    out[:p] = np.triu(r_x) + np.tril(unit_lower * tau, -1)
+    effects[:p] = effects_top
+    return _record(out, tau, tol, coefficients, residuals, effects, np.ndim(y) == 1)
+
+
+def _prepare(x, y) -> tuple[np.ndarray, np.ndarray] | None:
+    """``x`` as float64 (not copied when it already is) and ``y`` as (n, k); ``None`` to decline."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.ndim != 2 or y.ndim not in (1, 2) or y.shape[0] != x.shape[0]:
+        return None
+    n, p = x.shape
+    if p == 0 or p >= n or not np.isfinite(y).all():
+        return None
+    return x, y.reshape(n, -1)
+
+
+def _reusable(x: np.ndarray) -> bool:
+    """Whether ``x`` can hold the compact ``qr`` (``overwrite_x``)."""
+    return x.dtype == np.float64 and x.flags.f_contiguous and x.flags.writeable
+
+
+def _cholesky(a: np.ndarray) -> np.ndarray | None:
+    """Upper Cholesky factor of a symmetric positive definite matrix, ``None`` if not (``dpotrf``)."""
+    factor, info = lapack.dpotrf(a, lower=0, clean=1)
+    return factor if info == 0 else None
+
+
+def _upper_inverse(r: np.ndarray) -> np.ndarray:
+    """Inverse of an upper-triangular matrix (LAPACK ``dtrtri``)."""
+    inverse, info = lapack.dtrtri(r, lower=0)
+    if info != 0:  # unreachable: callers pass factors with a positive diagonal
+        raise np.linalg.LinAlgError("singular triangular factor")
+    return inverse
+
+
+def _first_cholesky_step(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """First CholeskyQR step on the column-equilibrated Gram matrix.
+
+    Returns ``((R1 D)^-1, R1, diag(D))`` with ``R1 = chol(D^-1 x'x D^-1)``, or ``None`` when
+    ``x`` has a non-finite entry (it reaches the Gram diagonal), a zero column, or a
+    Gram matrix that is not numerically positive definite. Equilibrating first makes
+    the step blind to column scaling, as dqrdc2's relative test is.
+    """
+    gram = x.T @ x
+    norms = np.sqrt(np.diag(gram))
+    if not (np.isfinite(gram).all() and np.all(norms > 0.0)):
+        return None
+    r1 = _cholesky(gram / np.outer(norms, norms))
+    if r1 is None:
+        return None
+    return _upper_inverse(r1) / norms[:, None], r1, norms
+
+
+def _row_blocks(n: int, p: int):
+    """Slices of consecutive rows, each about ``_BLOCK_BYTES`` of an n x p float64 matrix."""
+    step = max(p, _BLOCK_BYTES // (8 * p))
+    return (slice(start, min(start + step, n)) for start in range(0, n, step))
+
+
+def _second_pass(x, y2, inv_p1) -> tuple[np.ndarray, np.ndarray]:
+    """``Q~'Q~`` and ``Q~'y`` for ``Q~ = x inv_p1``, never holding ``Q~`` whole."""
+    p = x.shape[1]
+    gram2 = np.zeros((p, p))
+    qty = np.zeros((p, y2.shape[1]))
+    for rows in _row_blocks(*x.shape):
+        q_block = x[rows] @ inv_p1
+        gram2 += q_block.T @ q_block
+        qty += q_block.T @ y2[rows]
+    return gram2, qty
+
+
+def _third_pass(x, y2, inv_m, coefficients, w_over_tau, out) -> tuple[np.ndarray, np.ndarray]:
+    """Write ``x M^-1`` into ``out`` block by block; return ``(y - Y w, y - x b)``.
+
+    ``out`` may be ``x`` itself: each block of ``x`` is read before it is replaced.
+    """
+    effects = np.empty_like(y2)
+    residuals = np.empty_like(y2)
+    for rows in _row_blocks(*x.shape):
+        block = x[rows]
+        residuals[rows] = y2[rows] - block @ coefficients
+        stored = block @ inv_m
+        effects[rows] = y2[rows] - stored @ w_over_tau
+        out[rows] = stored
+    return effects, residuals
+
+
+def _householder_from_q(top: np.ndarray, ratio: np.ndarray):
+    """LU of ``Q1[:p] - S`` without pivoting, ``S`` chosen as ``dlarfg`` would.
+
+    Returns ``(s, Y1, U)`` (``Y1`` unit lower triangular) or ``None`` when some
+    ``alpha_l`` is non-zero but within rounding noise of zero: R's sign there could
+    be either. An exact zero is kept (LINPACK then takes ``s = -1``): it comes from
+    structural zeros, such as sorted dummy columns, that both computations share.
+    """
+    p = top.shape[0]
+    a = top.copy()
+    signs = np.empty(p)
+    for l in range(p):
+        alpha = a[l, l]
+        if alpha != 0.0 and abs(alpha) < _SIGN_NOISE / ratio[l]:
+            return None
+        signs[l] = 1.0 if alpha < 0.0 else -1.0
+        a[l, l] -= signs[l]
+        a[l + 1:, l] /= a[l, l]
+        a[l + 1:, l + 1:] -= np.outer(a[l + 1:, l], a[l, l + 1:])
+    return signs, np.tril(a, -1) + np.eye(p), np.triu(a)
+
+
+def _record(out, tau, tol, coefficients, residuals, effects, vector: bool) -> LSFit:
+    """Assemble the :class:`LSFit` that :func:`~rglm.linalg.qr.dqrls` would return."""
+    p = out.shape[1]
+    if vector:
+        coefficients, residuals, effects = coefficients[:, 0], residuals[:, 0], effects[:, 0]
+    qr = QR(qr=out, qraux=tau, pivot=np.arange(p), rank=p, tol=float(tol))
+    return LSFit(qr=qr, coefficients=coefficients, residuals=residuals, effects=effects,
+                 pivoted=False)

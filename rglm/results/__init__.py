@@ -1,0 +1,1 @@
+"""Fitted-model objects and R's generics on them (summary, vcov, residuals, ...)."""

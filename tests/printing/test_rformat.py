@@ -1,0 +1,95 @@
+"""rformat primitives against R 4.2 (format, round, signif, zapsmall, format.pval, cat)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rglm.printing.rformat import (SIGNIF_LEGEND, format_info, format_number, format_pval,
+                                   format_real, fround, signif, signif_legend, signif_stars,
+                                   zapsmall)
+
+REF = json.loads((Path(__file__).parents[1] / "reference" / "printing.json")
+                 .read_text(encoding="utf-8"))
+
+
+def values(strings):
+    """R doubles stored by make_printing.R as "%.17g" strings; "NA" -> None."""
+    return [None if s == "NA" else float(s) for s in strings]
+
+
+def same_doubles(got, want) -> bool:
+    """Exact equality; NA/NaN in R's answer must be NaN in ours."""
+    return len(got) == len(want) and all(
+        math.isnan(g) if (w is None or math.isnan(w)) else g == w for g, w in zip(got, want))
+
+
+def _ids(cases):
+    return [f"{i}" for i in range(len(cases))]
+
+
+@pytest.mark.parametrize("case", REF["format"], ids=_ids(REF["format"]))
+def test_format_real(case):
+    got = format_real(values(case["x"]), case["digits"], case["nsmall"])
+    assert got == case["out"]
+
+
+@pytest.mark.parametrize("case", REF["round"], ids=_ids(REF["round"]))
+def test_fround(case):
+    got = fround(values(case["x"]), case["digits"])
+    assert same_doubles(list(got), values(case["out"]))
+
+
+@pytest.mark.parametrize("case", REF["signif"], ids=_ids(REF["signif"]))
+def test_signif(case):
+    got = signif(values(case["x"]), case["digits"])
+    assert same_doubles(list(got), values(case["out"]))
+
+
+@pytest.mark.parametrize("case", REF["zapsmall"], ids=_ids(REF["zapsmall"]))
+def test_zapsmall(case):
+    got = zapsmall(values(case["x"]), case["digits"])
+    assert same_doubles(list(got), values(case["out"]))
+
+
+@pytest.mark.parametrize("case", REF["format_pval"], ids=_ids(REF["format_pval"]))
+def test_format_pval(case):
+    assert format_pval(values(case["x"]), case["digits"]) == case["out"]
+
+
+def test_format_pval_eps_and_na_form():
+    case = REF["format_pval_eps"]
+    got = format_pval(values(case["x"]) + [None], case["digits"], eps=case["eps"],
+                      na_form=case["na_form"])
+    assert got == case["out"]
+
+
+def test_cat_numbers():
+    case = REF["cat"]
+    assert [format_number(v) for v in values(case["x"])] == case["out"]
+    assert [format_number(int(v)) for v in case["int_x"]] == case["int_out"]
+
+
+def test_signif_stars_and_legend():
+    case = REF["stars"]
+    assert signif_stars(values(case["p"])) == case["out"]
+    assert SIGNIF_LEGEND == case["legend"]
+    assert signif_legend(False) == "0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+
+
+def test_scalar_inputs_and_info():
+    assert fround(2.675, 2) == 2.67
+    assert signif(2.675, 3) == 2.68
+    assert format_info([124.8756, 4.9937], 5) == (8, 4, 0)
+    assert format_real([None, 1.5], na_string="") == ["   ", "1.5"]
+
+
+def test_inputs_not_mutated():
+    x = np.array([1.25, 2.5])
+    fround(x, 1)
+    zapsmall(x, 3)
+    assert list(x) == [1.25, 2.5]
