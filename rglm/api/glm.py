@@ -93,13 +93,16 @@ def glm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
     if method == "model.frame":
         return mf.to_frame()
 
-    yv = _response_for(model_response(mf), fam)
-    mm = model_matrix(mf, contrasts=contrasts)
+    n = mf.nrow
+    if n == 0:
+        # R fails later with an obscure "object 'fit' not found"; lm's message is clearer.
+        raise RError("0 (non-NA) cases")
     w = model_weights(mf)
     if w is not None:
         w = _check_weights(w)
+    yv = _response_for(model_response(mf), fam)
+    mm = model_matrix(mf, contrasts=contrasts)
     off = model_offset(mf)
-    n = mf.nrow
     if off is not None and len(off) != n:
         raise RError(f"number of offsets is {len(off)} should equal {n} "
                      f"(number of observations)")

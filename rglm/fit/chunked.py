@@ -113,12 +113,18 @@ class ChunkedFitResult:
 
 @dataclass(frozen=True)
 class _Outcome:
-    """The loop's final state: R's ``coef``, ``fit``, and the totals at ``coef``."""
+    """The loop's final state.
+
+    ``coef`` and ``fit`` are R's; ``totals`` were collected at ``coef``; ``solved_at`` is
+    where the last least-squares problem was set up (None: the starting point), whose
+    working weights summary.glm's dispersion uses.
+    """
 
     coef: Optional[np.ndarray]
     fit: Optional[LSFit]
     totals: PassTotals
     start_totals: PassTotals
+    solved_at: Optional[np.ndarray]
     iter: int
     converged: bool
     boundary: bool
@@ -195,20 +201,25 @@ def chunked_glm_fit(run_pass: RunPass, nvars: int, family, control=None, start=N
 
 
 # -- the loop --------------------------------------------------------------------------
+#: Collect the end-of-fit sums (aic, Pearson, null deviance) in a pass once the previous
+#: relative change of the deviance is below this: IRLS converges quadratically, so that
+#: pass is very likely the last one. Guessing wrong costs CPU time, or one more pass.
+_SUMMARY_HINT = 1e-3
+
+
 def _irls(run: _Counter, base: PassKernel, nvars: int, control: GlmControl,
           singular_ok: bool, intercept: bool = True) -> _Outcome:
     """R's ``for (iter in 1:maxit)`` with its breaks and step halvings, a pass per step."""
     first = run(base, "initial pass")
     if not first.valid:
         raise RError("cannot find valid starting values: please specify some")
-    # The null model's mean is known now; its deviance is collected along the way.
-    summary = {}
-    if base.summaries:
-        summary = dict(wtdmu=_null_mean(first) if intercept else None,
-                       null_at_offset=not intercept)
+    # The null model's mean is known now; its deviance is one of the end-of-fit sums.
+    summary = dict(summaries=True, wtdmu=_null_mean(first) if intercept else None,
+                   null_at_offset=not intercept)
     devold = first.dev
+    change = np.inf
     coefold = base.start
-    problem, wls_point = first, None
+    problem, wls_point, solved_at = first, None, None
     tol = wls_tolerance(control.epsilon)
     coef, fit, totals = None, None, first
     boundary = converged = False
@@ -217,13 +228,16 @@ def _irls(run: _Counter, base: PassKernel, nvars: int, control: GlmControl,
         if problem.n_good == 0:
             rwarn(f"no observations informative at iteration {iteration}")
             raise RError("object 'fit' not found" if fit is None else "invalid 'times' value")
-        fit = solve_triangle(problem.triangle, tol)
+        fit, solved_at = solve_triangle(problem.triangle, tol), wls_point
         if not np.isfinite(fit.coefficients).all():
             converged = False
             rwarn(f"non-finite coefficients at iteration {iteration}")
             break
         _check_rank(fit, first.nobs, nvars, singular_ok)
-        kernel = replace(base, point=_unpivot(fit, nvars), wls_point=wls_point, **summary)
+        kernel = replace(base, point=_unpivot(fit, nvars), wls_point=wls_point,
+                         summaries=False)
+        if base.summaries and _likely_last(base.family, iteration, change, control):
+            kernel = replace(kernel, **summary)
         totals = run(kernel, f"iteration {iteration}")
         if control.trace:
             _trace("Deviance = ", totals.dev, f" Iterations - {iteration}")
@@ -241,11 +255,26 @@ def _irls(run: _Counter, base: PassKernel, nvars: int, control: GlmControl,
             converged = True
             coef = kernel.point
             break
+        change = abs(totals.dev - devold) / (abs(totals.dev) + 0.1)
         devold = totals.dev
         coef = coefold = kernel.point
         problem, wls_point = totals, kernel.point
-    return _Outcome(coef=coef, fit=fit, totals=totals, start_totals=first, iter=iteration,
-                    converged=converged, boundary=boundary)
+    return _Outcome(coef=coef, fit=fit, totals=totals, start_totals=first,
+                    solved_at=solved_at, iter=iteration, converged=converged,
+                    boundary=boundary)
+
+
+def _likely_last(family, iteration: int, change: float, control: GlmControl) -> bool:
+    """Whether this iteration's pass should also collect the end-of-fit sums.
+
+    Gamma's aic needs a pass of its own anyway; gaussian with the identity link is
+    solved exactly by the first step, so the second pass converges.
+    """
+    if aic_kind(family) == "Gamma":
+        return False
+    if family.family == "gaussian" and family.link == "identity" and iteration >= 2:
+        return True
+    return change < _SUMMARY_HINT or iteration == control.maxit
 
 
 def _halve(run: _Counter, kernel: PassKernel, totals: PassTotals, coefold, control,
@@ -274,8 +303,8 @@ def _empty(run: _Counter, base: PassKernel, intercept: bool) -> _Outcome:
     totals = run(kernel, "empty model")
     if not totals.valid:
         raise RError("invalid linear predictor values in empty model")
-    return _Outcome(coef=none, fit=None, totals=totals, start_totals=totals, iter=0,
-                    converged=True, boundary=True)
+    return _Outcome(coef=none, fit=None, totals=totals, start_totals=totals, solved_at=none,
+                    iter=0, converged=True, boundary=True)
 
 
 def _null_mean(first: PassTotals) -> float:
@@ -285,28 +314,24 @@ def _null_mean(first: PassTotals) -> float:
 
 # -- after the loop --------------------------------------------------------------------
 def _finish(run: _Counter, base: PassKernel, outcome: _Outcome, intercept: bool) -> PassTotals:
-    """The totals at the final coefficients, with one more pass where something is missing.
+    """The totals at the final coefficients, with one more pass if the sums are missing.
 
-    The loop's passes already hold everything except Gamma's aic (its dispersion is
-    known only now) and, if the loop ended before any pass at new coefficients, the
-    summaries.
+    The end-of-fit sums are missing when the loop's last pass did not expect to be the
+    last (:func:`_likely_last`), and always for Gamma, whose aic needs the dispersion
+    ``dev / sum(wt)`` before its sum.
     """
     totals = outcome.totals
-    family = base.family
-    missing_summaries = totals.aic is None or totals.null_dev is None
-    gamma = aic_kind(family) == "Gamma"
-    if not missing_summaries and not gamma:
+    gamma = aic_kind(base.family) == "Gamma"
+    if totals.aic is not None and totals.null_dev is not None and not gamma:
         return totals
     coef = outcome.coef if outcome.coef is not None else np.zeros(0)
-    wtdmu = _null_mean(outcome.start_totals) if intercept else None
-    kernel = replace(base, point=np.nan_to_num(coef), wls_point=None, accumulate=False,
-                     wtdmu=wtdmu, null_at_offset=not intercept)
+    kernel = replace(base, point=np.nan_to_num(coef), wls_point=outcome.solved_at,
+                     accumulate=False, summaries=True,
+                     wtdmu=_null_mean(outcome.start_totals) if intercept else None,
+                     null_at_offset=not intercept)
     if gamma:
-        disp = totals.dev / outcome.start_totals.sum_w
-        kernel = replace(kernel, gamma_disp=disp)
-    extra = run(kernel, "final pass")
-    # Pearson needs the last step's working weights, which only the loop's pass had.
-    return replace(extra, pearson=totals.pearson, n_zero_working=totals.n_zero_working)
+        kernel = replace(kernel, gamma_disp=totals.dev / outcome.start_totals.sum_w)
+    return run(kernel, "final pass")
 
 
 def _null_refit(run: _Counter, family, outcome: _Outcome, control: GlmControl,

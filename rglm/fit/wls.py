@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rglm.linalg.fastqr import fast_dqrls
 from rglm.linalg.qr import LSFit, dqrls
 
 __all__ = ["weighted_design", "wls_step", "wls_tolerance"]
@@ -48,7 +49,9 @@ def weighted_design(x: np.ndarray, good: np.ndarray, w: np.ndarray, out=None) ->
 def wls_step(xw: np.ndarray, zw: np.ndarray, tol: float) -> LSFit:
     """Least squares of the weighted working response on the weighted design.
 
-    R: ``C_Cdqrls`` (LINPACK ``dqrls`` with limited pivoting).
+    R: ``C_Cdqrls`` (LINPACK ``dqrls`` with limited pivoting). The BLAS-3
+    :func:`~rglm.linalg.fastqr.fast_dqrls` is tried first; it declines (``None``,
+    ``xw`` untouched) whenever dqrdc2 could pivot, and the exact port runs instead.
 
     Parameters
     ----------
@@ -63,4 +66,5 @@ def wls_step(xw: np.ndarray, zw: np.ndarray, tol: float) -> LSFit:
     -------
     LSFit
     """
-    return dqrls(xw, zw, tol, overwrite_x=True)
+    fit = fast_dqrls(xw, zw, tol, overwrite_x=True)
+    return fit if fit is not None else dqrls(xw, zw, tol, overwrite_x=True)

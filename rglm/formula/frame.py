@@ -161,7 +161,9 @@ class ModelFrame:
 def _as_float(v: Any, name: str) -> np.ndarray:
     if isinstance(v, pd.Series):
         if is_factor(v) or is_character(v):
-            raise RError(f"invalid type for '{name}': a numeric vector is required")
+            # glm() says "'weights' must be a numeric vector"; model.frame's own message is
+            # "invalid type (character) for variable '(weights)'" — R users meet glm()'s.
+            raise RError(f"'{name.strip('()')}' must be a numeric vector")
         return v.to_numpy(dtype=float, na_value=np.nan)
     return np.asarray(v, dtype=float)
 

@@ -174,7 +174,8 @@ def _first_cholesky_step(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     Gram matrix that is not numerically positive definite. Equilibrating first makes
     the step blind to column scaling, as dqrdc2's relative test is.
     """
-    gram = x.T @ x
+    with np.errstate(all="ignore"):  # overflow and inf * 0 just mean "decline"
+        gram = x.T @ x
     norms = np.sqrt(np.diag(gram))
     if not (np.isfinite(gram).all() and np.all(norms > 0.0)):
         return None

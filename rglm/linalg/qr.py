@@ -15,13 +15,11 @@ Conventions:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from scipy.linalg import blas, lapack, solve_triangular
 
 from rglm.errors import RError
-from rglm.linalg.unpivoted import householder_unpivoted, pivoting_ruled_out
 
 __all__ = ["QR", "LSFit", "dqrdc2", "dqrls", "qr_qty", "qr_qy", "qr_r", "qr_coef", "chol2inv"]
 
@@ -66,8 +64,7 @@ class LSFit:
         In pivoted order (``coefficients[j]`` belongs to column ``qr.pivot[j]``);
         0 beyond the rank.
     residuals : ndarray, shape (n,)
-        ``y - x b``; computed on first access (``glm.fit`` never needs it, and it costs
-        a pass of all reflections over the data).
+        ``y - x b``.
     effects : ndarray, shape (n,)
         ``Q'y``.
     pivoted : bool
@@ -76,20 +73,12 @@ class LSFit:
 
     qr: QR
     coefficients: np.ndarray
+    residuals: np.ndarray
     effects: np.ndarray
     pivoted: bool
 
-    @cached_property
-    def residuals(self) -> np.ndarray:
-        if self.qr.rank == 0:
-            # dqrls leaves y untouched when the rank is 0 (then effects == y).
-            return self.effects.copy()
-        resid = self.effects.copy()
-        resid[: self.qr.rank] = 0.0
-        return qr_qy(self.qr, resid)
 
-
-def dqrdc2(x, tol: float = 1e-7, *, overwrite_x: bool = False, fast: bool = True) -> QR:
+def dqrdc2(x, tol: float = 1e-7, *, overwrite_x: bool = False) -> QR:
     """Householder QR with limited column pivoting.
 
     R: ``qr(x, tol = tol, LAPACK = FALSE)`` (Fortran ``dqrdc2``).
@@ -104,9 +93,6 @@ def dqrdc2(x, tol: float = 1e-7, *, overwrite_x: bool = False, fast: bool = True
     overwrite_x : bool
         Allow the decomposition to be computed in ``x``'s own memory (saves a copy of
         a large design; the caller must not use ``x`` afterwards).
-    fast : bool
-        Allow the blocked LAPACK route when pivoting can be ruled out
-        (:mod:`rglm.linalg.unpivoted`); False forces the column-by-column algorithm.
 
     Returns
     -------
@@ -125,9 +111,6 @@ def dqrdc2(x, tol: float = 1e-7, *, overwrite_x: bool = False, fast: bool = True
     """
     a = _work_copy(x, overwrite_x)
     n, p = a.shape
-    if fast and pivoting_ruled_out(a, tol):
-        qraux = householder_unpivoted(a)
-        return QR(qr=a, qraux=qraux, pivot=np.arange(p), rank=p, tol=float(tol))
     qraux = np.array([_nrm2(a[:, j]) for j in range(p)], dtype=np.float64) if n else np.zeros(p)
     work1 = qraux.copy()
     # The "original norm" of an all-zero column is 1, so it is always negligible.
@@ -310,7 +293,7 @@ def qr_coef(qr: QR, qty: np.ndarray) -> np.ndarray:
     return coef
 
 
-def dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False, fast: bool = True) -> LSFit:
+def dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False) -> LSFit:
     """Least squares by QR with limited pivoting.
 
     R: ``.Call(C_Cdqrls, x, y, tol)`` (Fortran ``dqrls``), as used by ``lm.fit`` and
@@ -324,8 +307,6 @@ def dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False, fast: bool = Tr
         Rank tolerance for :func:`dqrdc2`.
     overwrite_x : bool
         Let the decomposition reuse ``x``'s memory (see :func:`dqrdc2`).
-    fast : bool
-        See :func:`dqrdc2`.
 
     Returns
     -------
@@ -342,16 +323,21 @@ def dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False, fast: bool = Tr
         raise RError("NA/NaN/Inf in 'x'")
     if not np.isfinite(y).all():
         raise RError("NA/NaN/Inf in 'y'")
-    decomposition = dqrdc2(x, tol, overwrite_x=overwrite_x, fast=fast)
+    decomposition = dqrdc2(x, tol, overwrite_x=overwrite_x)
     if decomposition.rank > 0:
         effects = qr_qty(decomposition, y)
         coefficients = qr_coef(decomposition, effects)
+        residuals = effects.copy()
+        residuals[: decomposition.rank] = 0.0
+        residuals = qr_qy(decomposition, residuals)
     else:
-        # dqrls leaves y untouched (effects, residuals) when the rank is 0.
+        # dqrls leaves y untouched in both residuals and effects when the rank is 0.
         effects = y.copy()
+        residuals = y.copy()
         coefficients = np.zeros((x.shape[1],) + y.shape[1:])
     pivoted = bool(np.any(decomposition.pivot != np.arange(x.shape[1])))
-    return LSFit(qr=decomposition, coefficients=coefficients, effects=effects, pivoted=pivoted)
+    return LSFit(qr=decomposition, coefficients=coefficients, residuals=residuals,
+                 effects=effects, pivoted=pivoted)
 
 
 def chol2inv(r) -> np.ndarray:

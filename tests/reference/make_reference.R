@@ -320,7 +320,21 @@ ERRORS <- list(
         'rglm.glm("lot1 ~ log(u)", family=rglm.Gamma, data=clotting, start=[1.0, 2.0, 3.0])'),
   model("control_maxit_zero",
         'glm(lot1 ~ log(u), family = Gamma, data = clotting, control = glm.control(maxit = 0))',
-        'rglm.glm("lot1 ~ log(u)", family=rglm.Gamma, data=clotting, control=rglm.glm_control(maxit=0))')
+        'rglm.glm("lot1 ~ log(u)", family=rglm.Gamma, data=clotting, control=rglm.glm_control(maxit=0))'),
+  model("offset_wrong_length",
+        'glm(lot1 ~ log(u), family = Gamma, data = clotting, offset = c(1, 2))',
+        'rglm.glm("lot1 ~ log(u)", family=rglm.Gamma, data=clotting, offset=[1.0, 2.0])'),
+  model("weights_not_numeric",
+        'glm(lot1 ~ log(u), family = Gamma, data = clotting, weights = letters[1:9])',
+        'rglm.glm("lot1 ~ log(u)", family=rglm.Gamma, data=clotting, weights=list("abcdefghi"))'),
+  # Malformed formulas: R's parser reports where it failed; the formula is parsed from
+  # text here because the R script itself could not contain it.
+  model("formula_incomplete",
+        'glm(eval(parse(text = "lot1 ~ log(u) +")), data = clotting)',
+        'rglm.glm("lot1 ~ log(u) +", data=clotting)'),
+  model("formula_unbalanced",
+        'glm(eval(parse(text = "lot1 ~ log(u))")), data = clotting)',
+        'rglm.glm("lot1 ~ log(u))", data=clotting)')
 )
 
 # ---- evaluation -------------------------------------------------------------------------
