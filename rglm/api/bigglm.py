@@ -112,7 +112,8 @@ def bigglm(formula: Union[str, ast.Call], data: Any, family: Any = gaussian,
     model_terms = make_terms(formula_node, data_names=[str(c) for c in first.columns])
     design = ChunkDesign(terms=model_terms, family=fam, weights=weights, offset=offset,
                          na_action=na_action, namespace=namespace_for(expressions, namespace))
-    design = replace(design, xlev=_levels(engine, design, first, levels))
+    xlev, level_passes = _levels(engine, design, first, levels)
+    design = replace(design, xlev=xlev)
     mm = model_matrix(design.frame(first))
     design = replace(design, colnames=tuple(mm.colnames))
 
@@ -130,7 +131,7 @@ def bigglm(formula: Union[str, ast.Call], data: Any, family: Any = gaussian,
                   contrasts=dict(mm.contrasts) or None, xlevels=mm.xlevels,
                   offset_arg=offset, namespace=design.namespace,
                   na_kind="exclude" if na_action == "na.exclude" else "omit",
-                  chunksize=chunksize, engine=engine.description)
+                  chunksize=chunksize, engine=engine.description, level_passes=level_passes)
 
 
 def _engine(data, chunksize: int, expressions: list, progress: Progress):
@@ -146,8 +147,9 @@ def _engine(data, chunksize: int, expressions: list, progress: Progress):
 
 
 def _levels(engine, design: ChunkDesign, first: pd.DataFrame,
-            given: Optional[Mapping[str, Any]]) -> dict:
-    """Every categorical variable's levels: the given ones, the others from one pass."""
+            given: Optional[Mapping[str, Any]]) -> tuple[dict, int]:
+    """Every categorical variable's levels (the given ones, the others from one pass), and
+    the number of passes that took."""
     given = {str(k): tuple(str(v) for v in values) for k, values in (given or {}).items()}
     categorical = categorical_names(design.frame(first, fixed_levels=False))
     unknown = sorted(set(given) - set(categorical))
@@ -157,10 +159,10 @@ def _levels(engine, design: ChunkDesign, first: pd.DataFrame,
                      "variable of the model")
     wanted = tuple(name for name in categorical if name not in given)
     if not wanted:
-        return given
+        return given, 0
     seen = engine.map_reduce(functools.partial(_levels_of, design, wanted),
                              "finding factor levels")
-    return {**seen.levels(), **given}
+    return {**seen.levels(), **given}, 1
 
 
 def _levels_of(design: ChunkDesign, names: tuple, block: pd.DataFrame):

@@ -13,7 +13,8 @@ from typing import Optional, Sequence
 
 __all__ = ["main"]
 
-DEMO = ("counts ~ outcome + treatment", "dobson", "poisson")
+# R's ?glm example: glm(counts ~ outcome + treatment, family = poisson(), data = dobson)
+DEMO = ("counts ~ outcome + treatment", "dobson", "poisson()")
 
 
 def _load_data(spec: str):
@@ -33,7 +34,10 @@ def _fit_and_print(formula: str, data_spec: str, family: str, out) -> None:
     # Bind the data under its own name so the printed call reads as in R.
     name = data_spec[:-4].replace("-", "_") if data_spec.endswith(".csv") else data_spec
     data.attrs["name"] = name
-    fit = rglm.glm(formula, data=data, family=family)
+    # "poisson()" means the family object (printed as R's `family = poisson()`), a bare
+    # name is passed as a string (printed `family = "poisson"`, as R prints a string).
+    fam = getattr(rglm, family[:-2])() if family.endswith("()") else family
+    fit = rglm.glm(formula, data=data, family=fam)
     out.write(str(rglm.summary(fit)))
 
 
@@ -60,7 +64,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from rglm import datasets
 
             for name in datasets.list_datasets():
-                sys.stdout.write(f"{name:12s} {datasets.describe(name).get('title', '')}\n")
+                sys.stdout.write(f"{name:12s} {datasets.describe(name).title}\n")
     except (RError, FileNotFoundError, KeyError) as err:
         sys.stderr.write(f"Error: {err}\n")
         return 1

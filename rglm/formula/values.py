@@ -17,7 +17,6 @@ A factor's contrasts set with ``C(f, contr)`` travel in ``series.attrs["contrast
 
 from __future__ import annotations
 
-import math
 import string
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from rglm.errors import RError
+from rglm.formula.deparse import deparse_number
 
 __all__ = ["RMatrix", "REnv", "FrozenState", "freeze", "as_value", "NA", "CONTRASTS_ATTR",
            "contrasts_attr", "is_factor", "is_character", "is_logical", "is_numeric",
@@ -325,27 +325,6 @@ def contrasts_attr(v: Any) -> Any:
 # Coercions shared by the operators (evaluate.py) and the R functions (rfunctions.py).
 # ---------------------------------------------------------------------------------------
 
-def _format_double(x: float) -> str:
-    """One double as R's ``as.character`` writes it: 15 significant digits, trailing
-    zeros dropped, fixed notation unless scientific is strictly narrower."""
-    if math.isnan(x):
-        return "NaN"
-    if math.isinf(x):
-        return "Inf" if x > 0 else "-Inf"
-    if x == 0:
-        return "0"
-    mantissa, exponent = f"{abs(x):.14e}".split("e")
-    kpower = int(exponent)
-    nsig = len(mantissa.replace(".", "").rstrip("0")) or 1
-    neg = int(x < 0)
-    rgt = max(0, nsig - kpower - 1)
-    fixed_width = neg + (kpower + 1 if kpower >= 0 else 1) + (rgt + 1 if rgt else 0)
-    sci_width = neg + (nsig + 1 if nsig > 1 else 1) + (5 if abs(kpower) >= 100 else 4)
-    if fixed_width <= sci_width:
-        return f"{x:.{rgt}f}"
-    return f"{x:.{nsig - 1}e}"
-
-
 def format_numbers(values: np.ndarray) -> np.ndarray:
     """R's ``as.character`` of a numeric array: object array of str, None for NA.
 
@@ -363,7 +342,8 @@ def format_numbers(values: np.ndarray) -> np.ndarray:
     # as.character(NaN) is "NaN", but a NaN in data is R's NA in practice).
     missing = np.isnan(arr)
     uniq, inverse = np.unique(arr[~missing], return_inverse=True)
-    labels = np.array([_format_double(u) for u in uniq.tolist()], dtype=object)
+    # as.character(x) writes doubles as deparse does: 15 significant digits.
+    labels = np.array([deparse_number(u) for u in uniq.tolist()], dtype=object)
     out[~missing] = labels[inverse] if uniq.size else []
     out[missing] = None
     return out

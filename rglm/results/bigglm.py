@@ -84,6 +84,8 @@ class BigGLM:
     chunksize : int
     engine : str
         ``"serial"`` or ``"dask"``.
+    level_passes : int
+        Passes made to find factor levels (0 or 1).
     """
 
     fit: ChunkedFitResult = field(repr=False)
@@ -97,6 +99,7 @@ class BigGLM:
     na_kind: str = "omit"
     chunksize: int = 100_000
     engine: str = "serial"
+    level_passes: int = 0
 
     # ---- R's components -------------------------------------------------------------
     @cached_property
@@ -124,7 +127,8 @@ class BigGLM:
     boundary = property(lambda self: bool(self.fit.boundary))
     nobs = property(lambda self: int(self.fit.nobs), doc="Rows used (zero weights included).")
     control = property(lambda self: self.fit.control)
-    passes = property(lambda self: int(self.fit.passes), doc="Passes made over the data.")
+    passes = property(lambda self: int(self.fit.passes) + self.level_passes,
+                      doc="Passes made over the data (factor levels included).")
 
     @property
     def qr(self):

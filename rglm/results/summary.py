@@ -98,6 +98,20 @@ class GLMSummary:
     def _repr_pretty_(self, p, cycle) -> None:  # IPython
         p.text(self.__str__())
 
+    def to_markdown(self, floatfmt: Optional[str] = None) -> str:
+        """The coefficient table and fit statistics as markdown (not R output).
+
+        See :func:`rglm.printing.tables.to_markdown`.
+        """
+        from rglm.printing.tables import to_markdown
+
+        return to_markdown(self, floatfmt=floatfmt)
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from rglm.printing.tables import to_html
+
+        return to_html(self)
+
 
 def summary(fit, dispersion: Optional[float] = None, correlation: bool = False,
             symbolic_cor: bool = False) -> GLMSummary:
