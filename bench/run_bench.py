@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
@@ -78,9 +79,7 @@ def simulate(n: int, seed: int = SEED) -> pd.DataFrame:
 
 def _r_reads_parquet() -> bool:
     """Parquet only when both sides can read it (pyarrow here, the arrow package in R)."""
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("pyarrow") is None:
         return False
     code = 'cat(requireNamespace("arrow", quietly = TRUE))'
     result = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True)
@@ -90,8 +89,8 @@ def _r_reads_parquet() -> bool:
 def data_files(n: int, data_dir: Path) -> tuple[Path, Path]:
     """Write the size-``n`` data once: the file R reads and a pickle of what it parses to.
 
-    CSV values carry 17 significant digits (exact round trip); Python workers load the
-    pickle of the CSV as pandas parsed it (``float_precision="round_trip"``).
+    CSV values carry 17 significant digits (exact round trip); Python workers load a
+    pickle of the CSV as pandas parsed it (correctly rounded), so all see the same doubles.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     stem = data_dir / f"glm_{n}"
@@ -107,7 +106,7 @@ def data_files(n: int, data_dir: Path) -> tuple[Path, Path]:
         frame.to_parquet(shared)
     else:
         frame.to_csv(shared, index=False, float_format="%.17g")
-        pd.read_csv(shared, float_precision="round_trip").to_pickle(cache)
+        load_frame(shared).to_pickle(cache)
     return shared, cache
 
 
@@ -117,7 +116,9 @@ def load_frame(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     if path.suffix == ".pkl":
         return pd.read_pickle(path)
-    return pd.read_csv(path, float_precision="round_trip")
+    if int(pd.__version__.split(".")[0]) < 3:  # pandas 3 parses exactly by default
+        return pd.read_csv(path, float_precision="round_trip")
+    return pd.read_csv(path)
 
 
 def formula_for(family: str) -> str:
@@ -324,21 +325,30 @@ def machine_description() -> list[str]:
              f"{platform.system()} {platform.release()}",
              f"* Python {platform.python_version()}, " + ", ".join(
                  f"{m} {_version(m)}" for m in ("numpy", "scipy", "pandas", "formulaic"))]
-    probe = ("import json, numpy\ntry:\n import threadpoolctl\n"
-             " print(json.dumps(threadpoolctl.threadpool_info()))\nexcept ImportError:\n print('[]')")
-    done = subprocess.run([sys.executable, "-c", probe], env=benchmark_env(),
+    done = subprocess.run([sys.executable, "-c", BLAS_PROBE], env=benchmark_env(),
                           capture_output=True, text=True)
     pools = json.loads(done.stdout or "[]")
     blas = "; ".join(f"{p.get('internal_api')} {p.get('version')} ({p.get('architecture')}, "
                      f"{p.get('num_threads')} threads, {Path(p.get('filepath', '')).name})"
                      for p in pools) or "unknown (threadpoolctl not installed)"
-    lines.append(f"* numpy/scipy BLAS: {blas}")
+    lines.append(f"* BLAS (numpy, scipy): {blas}")
     overrides = {k: os.environ[k] for k in OPENBLAS_OVERRIDES if k in os.environ}
     lines.append("* OpenBLAS overrides in the calling environment: "
                  + (", ".join(f"{k}={v}" for k, v in overrides.items()) + " -- unset (both) for "
                     "the benchmark subprocesses, since they slow the current numpy"
                     if overrides else "none set"))
     return lines
+
+
+#: Lists the BLAS libraries that numpy and scipy load (threadpoolctl), as JSON.
+BLAS_PROBE = """
+import json, numpy, scipy.linalg
+try:
+    import threadpoolctl
+    print(json.dumps(threadpoolctl.threadpool_info()))
+except ImportError:
+    print("[]")
+"""
 
 
 def _cpu_model() -> str:
@@ -379,7 +389,8 @@ def _agreement(run: Run, rglm_run: Run | None, r_run: Run | None) -> str:
 def table(n: int, runs: dict, families) -> list[str]:
     design_bytes = n * N_COLUMNS * 8
     lines = [f"### n = {n:,} (design matrix {design_bytes / 2**20:,.0f} MiB)", "",
-             "| family | fitter | best time (s) | speed-up vs R | peak extra memory | coefficients |",
+             "| family | fitter | best time (s) | speed-up vs R | peak extra memory "
+             "| coefficients |",
              "|---|---|---:|---:|---:|---|"]
     for family in families:
         r_run = runs.get((family, "R"))

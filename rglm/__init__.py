@@ -19,6 +19,10 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "glm": "rglm.api.glm",
     "glm_fit": "rglm.fit.irls",
+    "bigglm": "rglm.api.bigglm",
+    "BigGLM": "rglm.results.bigglm",
+    "anova_bigglm": "rglm.results.bigglm",
+    "predict_bigglm": "rglm.results.bigglm",
     "glm_control": "rglm.fit.control",
     "summary": "rglm.results.summary",
     "vcov": "rglm.results.summary",

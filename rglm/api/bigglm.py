@@ -101,6 +101,10 @@ def bigglm(formula: Union[str, ast.Call], data: Any, family: Any = gaussian,
     chunksize = int(chunksize)
     if chunksize < 1:
         raise RError("'chunksize' must be a positive number of rows")
+    for name, value in (("weights", weights), ("offset", offset)):
+        if value is not None and not isinstance(value, str):
+            raise RError(f"'{name}' must be a column name or an R expression (a string), "
+                         "evaluated in each chunk")
     formula_node = parse_formula(formula) if isinstance(formula, str) else formula
     expressions = [formula_node] + [n for n in (expression_node(weights),
                                                 expression_node(offset)) if n is not None]
@@ -135,14 +139,18 @@ def bigglm(formula: Union[str, ast.Call], data: Any, family: Any = gaussian,
 
 
 def _engine(data, chunksize: int, expressions: list, progress: Progress):
-    """The dask engine for a dask DataFrame, else the serial one."""
+    """The dask engine for a dask DataFrame, else the serial one.
+
+    Only the columns the model names are read (all of them for a formula with ``.``).
+    """
+    names = symbols_of(expressions)
+    columns = None if "." in names else names
     if is_dask_frame(data):
         from rglm.api.dask_engine import DaskEngine  # dask is an optional extra
 
+        if columns is not None:
+            data = data[[c for c in data.columns if c in columns]]
         return DaskEngine(data, chunksize, progress)
-    # CSV and Parquet read only the columns the model names (all of them for `.`).
-    names = symbols_of(expressions)
-    columns = None if "." in names else names
     return SerialEngine(block_reader(data, chunksize, columns), progress)
 
 

@@ -35,7 +35,7 @@ from rglm.formula.values import is_character, is_factor
 __all__ = ["ChunkDesign", "LevelsSeen", "check_stateless", "symbols_of", "namespace_for"]
 
 #: Transforms whose value on a row depends on the whole column (R's ``predvars`` makers).
-_STATEFUL = ("poly", "polym", "scale", "ns", "bs", "splines::ns", "splines::bs")
+_STATEFUL = ("poly", "polym", "scale", "ns", "bs")
 
 
 def _is_raw_poly(node: ast.Call) -> bool:
@@ -52,6 +52,14 @@ def _calls(node: Any) -> Iterable[ast.Call]:
             yield from _calls(arg.value)
 
 
+def _function_name(node: ast.Call) -> Optional[str]:
+    """``f`` for ``f(...)`` and for ``pkg::f(...)``."""
+    fn = node.fn
+    if isinstance(fn, ast.Call) and isinstance(fn.fn, ast.Symbol) and fn.fn.name in ("::", ":::"):
+        fn = fn.args[-1].value
+    return fn.name if isinstance(fn, ast.Symbol) else None
+
+
 def check_stateless(nodes: Iterable[Any]) -> None:
     """Refuse transforms that need the whole column.
 
@@ -62,7 +70,7 @@ def check_stateless(nodes: Iterable[Any]) -> None:
     """
     for root in nodes:
         for node in _calls(root):
-            name = node.fn.name if isinstance(node.fn, ast.Symbol) else None
+            name = _function_name(node)
             if name in _STATEFUL and not (name == "poly" and _is_raw_poly(node)):
                 raise RError(
                     f"{deparse1(node)} depends on all the data (its coefficients come from "

@@ -38,6 +38,7 @@ from rglm.fit.chunk_tsqr import solve_triangle
 from rglm.fit.control import GlmControl, as_control
 from rglm.fit.irls import has_converged
 from rglm.fit.records import GlmQR
+from rglm.fit.setup import deparse_names
 from rglm.fit.wls import wls_tolerance
 from rglm.linalg.qr import LSFit
 
@@ -184,6 +185,9 @@ def chunked_glm_fit(run_pass: RunPass, nvars: int, family, control=None, start=N
     xnames = None if xnames is None else tuple(xnames)
     if start is not None:
         start = np.array(start, dtype=np.float64).reshape(-1)
+        if start.shape[0] != nvars:
+            raise RError(f"length of 'start' should equal {nvars} and correspond to initial "
+                         f"coefs for {deparse_names(xnames)}")
     counter = _Counter(run_pass)
     with _warnings_once():
         base = PassKernel(family=family, start=start)
@@ -347,6 +351,7 @@ def _null_refit(run: _Counter, family, outcome: _Outcome, control: GlmControl,
     coef = np.nan_to_num(outcome.coef)
     base = PassKernel(family=family, columns=(j,), mustart_coef=coef, summaries=False)
     refit = _irls(run, base, 1, control, singular_ok=True)
+    _warn_after_loop(refit, family)  # the inner glm.fit's own warnings, as in R
     if not refit.converged:
         rwarn("fitting to calculate the null deviance did not converge -- increase 'maxit'?")
     return refit.totals.dev
@@ -378,8 +383,7 @@ def _assemble(outcome: _Outcome, final: PassTotals, null_dev, nvars: int, family
         aic=aic + 2 * rank, null_deviance=float(null_dev), iter=outcome.iter,
         converged=outcome.converged, boundary=outcome.boundary, df_residual=n_ok - rank,
         df_null=n_ok - int(bool(intercept)), nobs=start.nobs, n_dropped=start.n_dropped,
-        xnames=xnames,
-        intercept=bool(intercept), control=control, pearson=final.pearson,
+        xnames=xnames, intercept=bool(intercept), control=control, pearson=final.pearson,
         n_zero_working=final.n_zero_working, sum_prior_weights=start.sum_w, passes=passes)
 
 

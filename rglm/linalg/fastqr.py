@@ -8,7 +8,9 @@ are unique once the sign rule is fixed (``R[l, l] = -sign(alpha_l) * norm``, sha
 by LINPACK and LAPACK ``dlarfg``). This module computes that same factorisation
 with three streaming passes over ``x`` (matrix products on row blocks that fit in
 cache) and returns ``None`` whenever ``dqrdc2`` could decide anything differently,
-so that the caller falls back to the exact port.
+so that the caller falls back to the exact port. :func:`factor_unpivoted` stops
+after the second pass (R and the coefficients, ``x`` untouched), for a caller that
+needs the Householder vectors and ``Q'y`` of its last solve only.
 
 Conventions:
     ``n`` rows, ``p`` columns, ``n > p``; ``k`` right-hand sides (``y`` is a vector
@@ -17,12 +19,14 @@ Conventions:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.linalg import lapack, solve_triangular
 
 from rglm.linalg.qr import QR, LSFit
 
-__all__ = ["fast_dqrls"]
+__all__ = ["fast_dqrls", "factor_unpivoted", "UnpivotedFactor"]
 
 #: A column is accepted only when ``|R_ll|`` is at least this many times the
 #: ``tol * ||x_l||`` that dqrdc2 tests against. dqrdc2 tests a down-dated norm, whose
@@ -41,9 +45,67 @@ _ORTHOGONALITY_DEFECT = 0.1
 #: noise in ``alpha_l`` (an entry of an orthonormal Q) grows like ``eps / ratio_l``.
 _SIGN_NOISE = 1e5 * np.finfo(float).eps
 
-#: Rows per block: about 1 MiB of float64, so that a block stays in cache between the
-#: products that read it.
-_BLOCK_BYTES = 1 << 20
+#: Rows per block: about 512 KiB of float64 (a typical L2 cache), so that a block stays
+#: in cache between the products that read it; measured faster than 1-8 MiB blocks.
+_BLOCK_BYTES = 1 << 19
+
+
+@dataclass(frozen=True)
+class UnpivotedFactor:
+    """What :func:`fast_dqrls` knows after reading ``x`` twice (``x`` still untouched).
+
+    dqrdc2 pivots nothing, so ``rank = p`` and the pivot is the identity; the triangular
+    factor, the leading effects and the coefficients are final. :meth:`complete` makes
+    the third pass that writes the Householder vectors, ``Q'y`` and the residuals.
+    An IRLS can take :attr:`coefficients` at every iteration and complete only the last.
+
+    Attributes
+    ----------
+    r : ndarray, shape (p, p)
+        R with LINPACK's signs (``qr.R`` of dqrdc2).
+    qraux : ndarray, shape (p,)
+        ``tau``: the first elements of LINPACK's Householder vectors.
+    coefficients : ndarray, shape (p,) or (p, k)
+    effects_head : ndarray, shape (p, k)
+        The first ``p`` entries of ``Q'y``.
+    unit_lower : ndarray, shape (p, p)
+        The Householder vectors' top block, unit lower triangular (LAPACK's ``V1``).
+    inv_m : ndarray, shape (p, p)
+        Maps a row of ``x`` to the row of LINPACK's compact Householder vectors.
+    w_over_tau : ndarray, shape (p, k)
+        ``Q'y = y - Y w`` below row ``p``, ``Y = x M^-1 diag(1/tau)``.
+    tol : float
+    """
+
+    r: np.ndarray
+    qraux: np.ndarray
+    coefficients: np.ndarray
+    effects_head: np.ndarray
+    unit_lower: np.ndarray
+    inv_m: np.ndarray
+    w_over_tau: np.ndarray
+    tol: float
+
+    def complete(self, x, y, *, overwrite_x: bool = False) -> LSFit:
+        """The :class:`~rglm.linalg.qr.LSFit` of ``dqrls(x, y, tol)``; one more pass over ``x``.
+
+        ``x`` and ``y`` must be the arrays given to :func:`factor_unpivoted`, unchanged.
+        With ``overwrite_x`` (and ``x`` Fortran-ordered float64) the compact ``qr`` is
+        written into ``x``.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        y2 = np.asarray(y, dtype=np.float64).reshape(x.shape[0], -1)
+        n, p = x.shape
+        out = x if overwrite_x and _reusable(x) else np.empty((n, p), order="F")
+        coefficients = self.coefficients.reshape(p, -1)
+        effects, residuals = _third_pass(x, y2, self.inv_m, coefficients, self.w_over_tau, out)
+        out[:p] = np.triu(self.r) + np.tril(self.unit_lower * self.qraux, -1)
+        effects[:p] = self.effects_head
+        if self.coefficients.ndim == 1:
+            residuals, effects = residuals[:, 0], effects[:, 0]
+        qr = QR(qr=out, qraux=self.qraux, pivot=np.arange(p), rank=p, tol=self.tol)
+        return LSFit(qr=qr, coefficients=self.coefficients, residuals=residuals,
+                     effects=effects, pivoted=False)
 
 
 def fast_dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False) -> LSFit | None:
@@ -68,11 +130,34 @@ def fast_dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False) -> LSFit |
     Returns
     -------
     LSFit or None
-        ``None`` ("use :func:`~rglm.linalg.qr.dqrls`") when ``p == 0``, ``p >= n``,
-        anything is non-finite (the exact path raises R's errors), a column is zero
-        or not comfortably independent of the columns before it (dqrdc2 might pivot),
-        ``x`` is too ill-conditioned for the Gram matrix, or a Householder sign is
-        within rounding of zero.
+        ``None`` ("use :func:`~rglm.linalg.qr.dqrls`") in the cases listed at
+        :func:`factor_unpivoted`; ``x`` is then untouched.
+    """
+    factor = factor_unpivoted(x, y, tol)
+    return None if factor is None else factor.complete(x, y, overwrite_x=overwrite_x)
+
+
+def factor_unpivoted(x, y, tol: float = 1e-7) -> UnpivotedFactor | None:
+    """The first two passes of :func:`fast_dqrls`: rank decisions, R, coefficients.
+
+    R: the ``dqrdc2`` + back-substitution part of ``C_Cdqrls``, when no column is pivoted.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, p)
+        Read only.
+    y : array_like, shape (n,) or (n, k)
+    tol : float
+        dqrdc2's rank tolerance.
+
+    Returns
+    -------
+    UnpivotedFactor or None
+        ``None`` ("use the exact port") when ``p == 0``, ``p >= n``, anything is
+        non-finite (the exact path raises R's errors), a column is zero or not
+        comfortably independent of the columns before it (dqrdc2 might pivot), ``x``
+        is too ill-conditioned for the Gram matrix, or a Householder sign is within
+        rounding of zero.
 
     Notes
     -----
@@ -102,7 +187,7 @@ def fast_dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False) -> LSFit |
     if prepared is None:
         return None
     x, y2 = prepared
-    n, p = x.shape
+    p = x.shape[1]
     first = _first_cholesky_step(x)
     if first is None:
         return None
@@ -121,22 +206,21 @@ def fast_dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False) -> LSFit |
         return None
     signs, unit_lower, upper = reflectors
     tau = -signs * np.diag(upper)
-    rhat = r2 @ (r1 * norms)  # R2 R1 D
-    r_x = signs[:, None] * rhat
-    effects_top = signs[:, None] * solve_triangular(r2, qty_tilde, trans="T")
-    coefficients = solve_triangular(r_x, effects_top)
-    w = solve_triangular(unit_lower, y2[:p] - effects_top, lower=True, unit_diagonal=True)
-    # x[p:] M^-1 with M = diag(1/tau) U R2 (R1 D): one product by a p x p inverse.
+    r_x = signs[:, None] * (r2 @ (r1 * norms))  # S R2 R1 D
+    effects_head = signs[:, None] * solve_triangular(r2, qty_tilde, trans="T")
+    coefficients = solve_triangular(r_x, effects_head)
+    w = solve_triangular(unit_lower, y2[:p] - effects_head, lower=True, unit_diagonal=True)
+    # M = diag(1/tau) U R2 (R1 D): x[p:] M^-1 is one product by a p x p inverse.
     inv_m = inv_p1 @ _upper_inverse((upper @ r2) / tau[:, None])
-    out = x if overwrite_x and _reusable(x) else np.empty((n, p), order="F")
-    effects, residuals = _third_pass(x, y2, inv_m, coefficients, w / tau[:, None], out)
-    out[:p] = np.triu(r_x) + np.tril(unit_lower * tau, -1)
-    effects[:p] = effects_top
-    return _record(out, tau, tol, coefficients, residuals, effects, np.ndim(y) == 1)
+    return UnpivotedFactor(
+        r=np.triu(r_x), qraux=tau,
+        coefficients=coefficients[:, 0] if np.ndim(y) == 1 else coefficients,
+        effects_head=effects_head, unit_lower=unit_lower, inv_m=inv_m,
+        w_over_tau=w / tau[:, None], tol=float(tol))
 
 
 def _prepare(x, y) -> tuple[np.ndarray, np.ndarray] | None:
-    """``x`` as float64 (not copied when it already is) and ``y`` as (n, k); ``None`` to decline."""
+    """``x`` as float64 (no copy if it is already) and ``y`` as (n, k); ``None`` to decline."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.ndim != 2 or y.ndim not in (1, 2) or y.shape[0] != x.shape[0]:
@@ -153,7 +237,7 @@ def _reusable(x: np.ndarray) -> bool:
 
 
 def _cholesky(a: np.ndarray) -> np.ndarray | None:
-    """Upper Cholesky factor of a symmetric positive definite matrix, ``None`` if not (``dpotrf``)."""
+    """Upper Cholesky factor (LAPACK ``dpotrf``); ``None`` if not positive definite."""
     factor, info = lapack.dpotrf(a, lower=0, clean=1)
     return factor if info == 0 else None
 
@@ -169,8 +253,8 @@ def _upper_inverse(r: np.ndarray) -> np.ndarray:
 def _first_cholesky_step(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """First CholeskyQR step on the column-equilibrated Gram matrix.
 
-    Returns ``((R1 D)^-1, R1, diag(D))`` with ``R1 = chol(D^-1 x'x D^-1)``, or ``None`` when
-    ``x`` has a non-finite entry (it reaches the Gram diagonal), a zero column, or a
+    Returns ``((R1 D)^-1, R1, diag(D))`` with ``R1 = chol(D^-1 x'x D^-1)``, or ``None``
+    when ``x`` has a non-finite entry (it reaches the Gram diagonal), a zero column, or a
     Gram matrix that is not numerically positive definite. Equilibrating first makes
     the step blind to column scaling, as dqrdc2's relative test is.
     """
@@ -239,13 +323,3 @@ def _householder_from_q(top: np.ndarray, ratio: np.ndarray):
         a[l + 1:, l] /= a[l, l]
         a[l + 1:, l + 1:] -= np.outer(a[l + 1:, l], a[l, l + 1:])
     return signs, np.tril(a, -1) + np.eye(p), np.triu(a)
-
-
-def _record(out, tau, tol, coefficients, residuals, effects, vector: bool) -> LSFit:
-    """Assemble the :class:`LSFit` that :func:`~rglm.linalg.qr.dqrls` would return."""
-    p = out.shape[1]
-    if vector:
-        coefficients, residuals, effects = coefficients[:, 0], residuals[:, 0], effects[:, 0]
-    qr = QR(qr=out, qraux=tau, pivot=np.arange(p), rank=p, tol=float(tol))
-    return LSFit(qr=qr, coefficients=coefficients, residuals=residuals, effects=effects,
-                 pivoted=False)

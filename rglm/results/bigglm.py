@@ -26,10 +26,9 @@ from rglm.formula.design import model_matrix
 from rglm.formula.frame import model_frame
 from rglm.formula.response import model_offset
 from rglm.formula.terms import delete_response
-from rglm.linalg.qr import chol2inv
-from rglm.results.summary import GLMSummary
+from rglm.results.summary import GLMSummary, summary, summary_from_qr, vcov
 
-__all__ = ["BigGLM", "DroppedRows", "BigGLMPrediction", "summary_bigglm", "vcov_bigglm",
+__all__ = ["BigGLM", "DroppedRows", "BigGLMPrediction", "summary_bigglm",
            "predict_bigglm", "anova_bigglm", "AnovaBigGLM"]
 
 #: R's component names of a bigglm fit with glm's values (dots for underscores).
@@ -173,8 +172,8 @@ class BigGLM:
         return summary_bigglm(self, dispersion, correlation, symbolic_cor)
 
     def vcov(self, complete: bool = True, dispersion: Optional[float] = None) -> pd.DataFrame:
-        """R: ``vcov(fit)``; see :func:`vcov_bigglm`."""
-        return vcov_bigglm(self, complete, dispersion)
+        """R: ``vcov(fit)``; see :func:`rglm.vcov`."""
+        return vcov(self, complete, dispersion)
 
     def predict(self, newdata, type: str = "link", se_fit: bool = False,
                 dispersion: Optional[float] = None):
@@ -218,65 +217,21 @@ def summary_bigglm(fit: BigGLM, dispersion: Optional[float] = None,
                    correlation: bool = False, symbolic_cor: bool = False) -> GLMSummary:
     """Summarise a chunked fit exactly as summary.glm summarises the in-memory fit.
 
-    R: ``stats::summary.glm(object, dispersion, correlation, symbolic.cor)``.
+    R: ``stats::summary.glm(object, dispersion, correlation, symbolic.cor)``; registered
+    as the :func:`rglm.summary` method for :class:`BigGLM` (so ``rglm.vcov`` works too).
 
     The covariance is ``dispersion * chol2inv(R)`` from the last least-squares step's
     ``R`` (as glm); ``deviance_resid`` is empty (no per-observation values are kept).
-    Print it for R's ``print.summary.glm`` text.
     """
     if dispersion is None:
         disp, est_disp = _dispersion(fit)
     else:
         disp, est_disp = float(dispersion), False
-    coef = fit.coefficients
-    names = list(coef.index)
-    p = fit.rank
-    piv = np.asarray(fit.qr.pivot[:p], dtype=int) - 1 if p > 0 else np.zeros(0, dtype=int)
-    pnames = [names[j] for j in piv]
-    cov_unscaled = chol2inv(np.asarray(fit.qr.qr)[:p, :p]) if p > 0 else np.zeros((0, 0))
-    cov_scaled = disp * cov_unscaled
-    table, cols = _coef_table(coef.to_numpy()[piv], cov_scaled, est_disp, fit.df_residual)
-    corr = None
-    if correlation and p > 0:
-        sd = np.sqrt(np.diag(cov_unscaled))
-        corr = pd.DataFrame(cov_unscaled / np.outer(sd, sd), index=pnames, columns=pnames)
-    return GLMSummary(
-        fit=fit, coefficients=pd.DataFrame(table, index=pnames, columns=cols),
-        aliased=coef.isna(), dispersion=disp, df=(p, fit.df_residual, len(names)),
-        cov_unscaled=pd.DataFrame(cov_unscaled, index=pnames, columns=pnames),
-        cov_scaled=pd.DataFrame(cov_scaled, index=pnames, columns=pnames),
-        deviance_resid=pd.Series([], dtype=float), correlation=corr,
-        symbolic_cor=symbolic_cor)
+    return summary_from_qr(fit, fit.qr.qr, fit.qr.pivot, disp, est_disp,
+                           pd.Series([], dtype=float), correlation, symbolic_cor)
 
 
-def _coef_table(estimate: np.ndarray, cov_scaled: np.ndarray, est_disp: bool,
-                df_r: int) -> tuple[np.ndarray, list]:
-    """summary.glm's coefficient table: z tests for a known dispersion, t tests otherwise."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s_err = np.sqrt(np.diag(cov_scaled))
-        tvalue = estimate / s_err
-    if not est_disp:
-        return (np.column_stack([estimate, s_err, tvalue, 2.0 * stats.norm.cdf(-np.abs(tvalue))]),
-                ["Estimate", "Std. Error", "z value", "Pr(>|z|)"])
-    cols = ["Estimate", "Std. Error", "t value", "Pr(>|t|)"]
-    if df_r > 0:
-        return np.column_stack([estimate, s_err, tvalue,
-                                2.0 * stats.t.cdf(-np.abs(tvalue), df_r)]), cols
-    nan = np.full(estimate.shape[0], np.nan)
-    return np.column_stack([estimate, nan, nan, nan]), cols
-
-
-def vcov_bigglm(fit: BigGLM, complete: bool = True,
-                dispersion: Optional[float] = None) -> pd.DataFrame:
-    """Covariance matrix of the coefficients. R: ``vcov.glm(object, complete = TRUE)``.
-
-    With ``complete`` aliased coefficients get NaN rows and columns, in the original order.
-    """
-    cs = summary_bigglm(fit, dispersion=dispersion).cov_scaled
-    if not complete:
-        return cs.copy()
-    names = list(fit.coefficients.index)
-    return cs.reindex(index=names, columns=names)
+summary.register(BigGLM)(summary_bigglm)
 
 
 # -- predict -----------------------------------------------------------------------------

@@ -48,7 +48,26 @@ def wald_percent_labels(a) -> list[str]:
     """Column names of ``confint.default``: R's ``.format_perc(a, 3)``, i.e.
     ``paste(format(100 * a, trim = TRUE, scientific = FALSE, digits = 3), "%")``
     (the two formatted jointly, so they share their number of decimals)."""
-    return [s.strip() + " %" for s in format_real(100 * np.asarray(a, dtype=float), 3)]
+    return [s + " %" for s in _format_fixed(100 * np.asarray(a, dtype=float), 3)]
+
+
+def _format_fixed(values: np.ndarray, digits: int) -> list[str]:
+    """``format(x, digits, scientific = FALSE, trim = TRUE)`` for finite numbers.
+
+    formatReal with a huge ``scipen`` always takes fixed notation with the decimals the
+    most demanding value needs at ``digits`` significant digits (each value's significant
+    digits and exponent come from formatting it alone).
+    """
+    decimals = 0
+    for v in values.tolist():
+        text = format_real([v], digits)[0].strip()
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            sig = len(mantissa.replace("-", "").replace(".", "")) - 1
+            decimals = max(decimals, sig - int(exponent))
+        elif "." in text:
+            decimals = max(decimals, len(text.split(".")[1]))
+    return ["%.*f" % (decimals, v) for v in values.tolist()]
 
 
 def confint(fit, parm=None, level: float = 0.95, trace: bool = False

@@ -95,9 +95,9 @@ def _pad_excluded(values, na):
     if isinstance(values, pd.DataFrame):
         out = np.full((n_total, values.shape[1]), np.nan)
         out[keep] = values.to_numpy(dtype=float)
-        frame = pd.DataFrame(out, index=new_index, columns=values.columns)
-        frame.attrs = dict(values.attrs)
-        return frame
+        # R pads a matrix by subsetting it, which drops its attributes ("constant" of
+        # predict(type = "terms")); the padded DataFrame has no attrs either.
+        return pd.DataFrame(out, index=new_index, columns=values.columns)
     out = np.full(n_total, np.nan)
     out[keep] = values.to_numpy(dtype=float)
     series = pd.Series(out, index=new_index, name=values.name)

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from rglm.errors import RError, rwarn
-from rglm.linalg.qr import QR, chol2inv, qr_qy
+from rglm.linalg.qr import chol2inv
+from rglm.results.influence import hatvalues
 from rglm.results.summary import summary
 
 __all__ = ["estfun", "bread", "meatHC", "vcovHC", "meatCL", "vcovCL", "HC_TYPES",
@@ -96,24 +97,16 @@ def _score_residuals(ef: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 
 def _hat_values(fit) -> np.ndarray:
-    """Diagonal of the hat matrix of the last weighted least-squares step, one per row.
+    """The hat values lined up with the rows of estfun.
 
-    R: ``hatvalues(glm)``: ``sum_j Q[i, j]^2`` over the first ``rank`` columns of the
-    stored QR, values within 10 eps of 1 set to 1. R's vector has only the rows used in
-    that step; here the other (zero-weight) rows get 0, so that it lines up with estfun
-    (R recycles the shorter vector instead, see the module notes of the tests).
+    R: ``hatvalues(x)``, which has only the rows with non-zero prior weight (and, as
+    sandwich treats every na.action as "omit", no padding). Here the zero-weight rows get
+    0 so that the vector lines up with estfun; R recycles the shorter vector instead (see
+    tests/results/test_sandwich.py).
     """
-    q = fit.fit.qr
-    k = int(q.rank)
-    compact = np.asarray(q.qr, dtype=float)
-    m = compact.shape[0]
-    qr = QR(qr=compact, qraux=np.asarray(q.qraux, dtype=float),
-            pivot=np.asarray(q.pivot, dtype=int) - 1, rank=k, tol=float(q.tol))
-    q1 = qr_qy(qr, np.eye(m, k))
-    hat_good = np.sum(q1 ** 2, axis=1)
-    hat_good[hat_good >= 1 - 10 * _EPS] = 1.0
-    hat = np.zeros(len(fit.fit.weights))
-    hat[np.asarray(fit.fit.good, dtype=bool)] = hat_good
+    used = np.asarray(fit.fit.prior_weights) != 0
+    hat = np.zeros(len(used))
+    hat[used] = hatvalues(fit).reindex(fit.row_names[used]).to_numpy(dtype=float)
     return hat
 
 
@@ -208,7 +201,8 @@ def _warn_unstable(fit, type: str, hat: np.ndarray) -> None:
     """R's warning when hat values are within sqrt(eps) of 1."""
     ids = np.flatnonzero(hat > 1 - math.sqrt(_EPS))
     if ids.size:
-        labels = [_r_row_labels(fit)[i] for i in ids]
+        names = _r_row_labels(fit)
+        labels = [names[i] for i in ids]
         if len(labels) > 10:
             labels = labels[:10] + ["..."]
         rwarn("%s covariances become numerically unstable if hat values are close to 1 "
@@ -237,8 +231,8 @@ def meatHC(fit, type: str = "HC3", omega=None) -> pd.DataFrame:
     ef = _estfun_array(fit, X)
     res = _score_residuals(ef, X)
     all0 = np.all(np.abs(ef) < _EPS, axis=1)
-    if all0.any() and isinstance(type, str) and type[:1] == "c" and omega is None:
-        # sandwich's "const" uses the raw scaled residuals when some scores vanish
+    if all0.any() and isinstance(type, str) and type[:1] == "c":
+        # sandwich's "const" keeps the tiny residuals its zero-score rule would zero
         wres, w = _working(fit)
         res = wres / _sandwich_dispersion(fit, wres, w)
     hat = _hat_values(fit) if fit.fit.qr is not None else None
@@ -345,7 +339,8 @@ def _prepare_clusters(fit, cluster, n: int) -> list:
                 "omit", "exclude"):
             # R: cluster[-x$na.action, ] for a clustering given at the data's length
             keep = np.ones(len(col), dtype=bool)
-            keep[np.asarray(na.positions, dtype=int)] = False
+            drop = np.asarray(na.positions, dtype=int)
+            keep[drop[drop < len(col)]] = False
             col = col.iloc[keep] if isinstance(col, pd.Series) else col[keep]
         out.append(col)
     if any(len(c) != n for c in out):
@@ -403,6 +398,19 @@ def _matrix_power(a: np.ndarray, power: float) -> np.ndarray:
         return vectors @ ((values ** power)[:, None] * np.linalg.inv(vectors))
 
 
+def _check_solvable(m: np.ndarray) -> None:
+    """R's ``solve()`` refuses a matrix whose reciprocal condition number is below eps.
+
+    For HC3 this happens when a cluster is one level of a factor in the model: then
+    ``I - H_gg`` is singular.
+    """
+    with np.errstate(divide="ignore"):
+        rcond = 1.0 / np.linalg.cond(m, 1)
+    if not rcond >= _EPS:
+        raise RError("system is computationally singular: reciprocal condition number = %g"
+                     % rcond)
+
+
 def _cluster_adjusted_scores(ef, X, w, res, group, g, type: str) -> np.ndarray:
     """HC2/HC3 clustered scores: ``(I - H_gg)^(-1/2)`` or ``(I - H_gg)^(-1)`` per cluster.
 
@@ -415,7 +423,11 @@ def _cluster_adjusted_scores(ef, X, w, res, group, g, type: str) -> np.ndarray:
     for rows in np.split(order, bounds):
         xi = X[rows]
         m = np.eye(len(rows)) - (xi @ xx1 @ xi.T) * w[rows][None, :]
-        adj = _matrix_power(m, -0.5) if type == "HC2" else np.linalg.solve(m, np.eye(len(rows)))
+        if type == "HC2":
+            adj = _matrix_power(m, -0.5)
+        else:
+            _check_solvable(m)
+            adj = np.linalg.solve(m, np.eye(len(rows)))
         out[rows] = (adj @ res[rows])[:, None] * xi
     return out * math.sqrt((g - 1) / g)
 

@@ -200,24 +200,25 @@ def spline(x, y, n: Optional[int] = None, xmin: Optional[float] = None,
     """Interpolating cubic spline through ``(x, y)``, evaluated on a grid.
 
     R: ``stats::spline(x, y, n = 3 * length(x), method = "fmm", xmin = min(x),
-    xmax = max(x), xout)``. ``n`` counts the points given (before ties are collapsed),
-    and the grid is ``seq.int(xmin, xmax, length.out = n)``.
+    xmax = max(x), xout)``. The defaults are R's lazily evaluated arguments, so ``n`` is
+    three times the number of *distinct* x (ties already collapsed); the grid is
+    ``seq.int(xmin, xmax, length.out = n)``.
 
     Returns
     -------
     XY
         ``x`` the evaluation points, ``y`` the spline's values there.
     """
-    x_in = np.asarray(x, dtype=float).ravel()
-    if n is None:
-        n = 3 * x_in.size
-    if xmin is None:
-        xmin = float(np.min(x_in))
-    if xmax is None:
-        xmax = float(np.max(x_in))
-    xs, ys = regularize_values(x_in, y)
+    xs, ys = regularize_values(x, y)
     if xs.size == 0:
         raise RError("zero non-NA points")
+    # R's defaults are promises forced only after x has been regularised
+    if n is None:
+        n = 3 * xs.size
+    if xmin is None:
+        xmin = float(xs[0])
+    if xmax is None:
+        xmax = float(xs[-1])
     if xout is None:
         xout = seq_length_out(xmin, xmax, n)
     else:

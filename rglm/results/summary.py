@@ -7,6 +7,7 @@ covariance comes from the QR of the last IRLS step stored in the fit, exactly as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import singledispatch
 from typing import Any, Optional
 
 import numpy as np
@@ -17,7 +18,7 @@ from rglm.errors import RError, rwarn
 from rglm.linalg.qr import chol2inv
 from rglm.results.residuals import deviance_residuals, naresid
 
-__all__ = ["summary", "GLMSummary", "vcov", "estimate_dispersion"]
+__all__ = ["summary", "summary_from_qr", "GLMSummary", "vcov", "estimate_dispersion"]
 
 
 def estimate_dispersion(fit, warn: bool = True) -> tuple[float, bool]:
@@ -113,64 +114,71 @@ class GLMSummary:
         return to_html(self)
 
 
+@singledispatch
 def summary(fit, dispersion: Optional[float] = None, correlation: bool = False,
             symbolic_cor: bool = False) -> GLMSummary:
     """Summarise a glm fit. R: ``summary.glm(object, dispersion, correlation, symbolic.cor)``.
 
-    A user-supplied ``dispersion`` gives z statistics and normal p-values, as in R.
+    A user-supplied ``dispersion`` gives z statistics and normal p-values, as in R. Other
+    fitted classes (e.g. :class:`rglm.results.bigglm.BigGLM`) register their own method.
     """
     if dispersion is None:
         disp, est_disp = estimate_dispersion(fit)
     else:
         disp, est_disp = float(dispersion), False
+    if fit.rank > 0 and fit.fit.qr is None:
+        raise RError("lm object does not have a proper 'qr' component.\n "
+                     "Rank zero or should not have used lm(.., qr=FALSE).")
+    qr = fit.fit.qr
+    return summary_from_qr(fit, None if qr is None else qr.qr, None if qr is None else qr.pivot,
+                           disp, est_disp, naresid(fit, deviance_residuals(fit)),
+                           correlation, symbolic_cor)
+
+
+def summary_from_qr(fit, qr, pivot, disp: float, est_disp: bool, deviance_resid: pd.Series,
+                    correlation: bool = False, symbolic_cor: bool = False) -> GLMSummary:
+    """The part of summary.glm shared by every fitted class: the coefficient table.
+
+    ``qr`` is the compact QR (or just its R factor) of the last weighted least-squares step
+    and ``pivot`` R's 1-based pivot; ``cov.unscaled = chol2inv(R[1:p, 1:p])``.
+    """
     coef = fit.coefficients
-    aliased = coef.isna()
-    df_r = fit.df_residual
-    p = fit.rank
     names = list(coef.index)
-    if p > 0:
-        if fit.fit.qr is None:
-            raise RError("lm object does not have a proper 'qr' component.\n "
-                         "Rank zero or should not have used lm(.., qr=FALSE).")
-        piv = np.asarray(fit.fit.qr.pivot[:p], dtype=int) - 1
-        pnames = [names[j] for j in piv]
-        coef_p = coef.to_numpy()[piv]
-        cov_unscaled = chol2inv(np.asarray(fit.fit.qr.qr)[:p, :p])
-        cov_scaled = disp * cov_unscaled
-        with np.errstate(invalid="ignore", divide="ignore"):
-            s_err = np.sqrt(np.diag(cov_scaled))
-            tvalue = coef_p / s_err
-        if not est_disp:
-            pvalue = 2.0 * stats.norm.cdf(-np.abs(tvalue))
-            cols = ["Estimate", "Std. Error", "z value", "Pr(>|z|)"]
-            table = np.column_stack([coef_p, s_err, tvalue, pvalue])
-        elif df_r > 0:
-            pvalue = 2.0 * stats.t.cdf(-np.abs(tvalue), df_r)
-            cols = ["Estimate", "Std. Error", "t value", "Pr(>|t|)"]
-            table = np.column_stack([coef_p, s_err, tvalue, pvalue])
-        else:
-            cols = ["Estimate", "Std. Error", "t value", "Pr(>|t|)"]
-            nan = np.full(p, np.nan)
-            table = np.column_stack([coef_p, nan, nan, nan])
-        df_f = len(names)
-    else:
-        pnames = []
-        cols = ["Estimate", "Std. Error", "t value", "Pr(>|t|)"]
-        table = np.empty((0, 4))
-        cov_unscaled = np.empty((0, 0))
-        cov_scaled = np.empty((0, 0))
-        df_f = len(names)
-    coef_table = pd.DataFrame(table, index=pnames, columns=cols)
-    cu = pd.DataFrame(cov_unscaled, index=pnames, columns=pnames)
-    cs = pd.DataFrame(cov_scaled, index=pnames, columns=pnames)
+    p = fit.rank
+    piv = np.asarray(pivot[:p], dtype=int) - 1 if p > 0 else np.zeros(0, dtype=int)
+    pnames = [names[j] for j in piv]
+    cov_unscaled = chol2inv(np.asarray(qr)[:p, :p]) if p > 0 else np.zeros((0, 0))
+    cov_scaled = disp * cov_unscaled
+    table, cols = _coef_table(coef.to_numpy()[piv], cov_scaled, est_disp, fit.df_residual)
     corr = None
     if correlation and p > 0:
-        dd = np.sqrt(np.diag(cov_unscaled))
-        corr = pd.DataFrame(cov_unscaled / np.outer(dd, dd), index=pnames, columns=pnames)
-    return GLMSummary(fit=fit, coefficients=coef_table, aliased=aliased, dispersion=disp,
-                      df=(p, df_r, df_f), cov_unscaled=cu, cov_scaled=cs,
-                      deviance_resid=naresid(fit, deviance_residuals(fit)),
-                      correlation=corr, symbolic_cor=symbolic_cor)
+        sd = np.sqrt(np.diag(cov_unscaled))
+        corr = pd.DataFrame(cov_unscaled / np.outer(sd, sd), index=pnames, columns=pnames)
+    return GLMSummary(
+        fit=fit, coefficients=pd.DataFrame(table, index=pnames, columns=cols),
+        aliased=coef.isna(), dispersion=disp, df=(p, fit.df_residual, len(names)),
+        cov_unscaled=pd.DataFrame(cov_unscaled, index=pnames, columns=pnames),
+        cov_scaled=pd.DataFrame(cov_scaled, index=pnames, columns=pnames),
+        deviance_resid=deviance_resid, correlation=corr, symbolic_cor=symbolic_cor)
+
+
+def _coef_table(estimate: np.ndarray, cov_scaled: np.ndarray, est_disp: bool,
+                df_r: int) -> tuple[np.ndarray, list]:
+    """summary.glm's coefficient table: z tests for a known dispersion, t tests otherwise
+    (NaN statistics when the dispersion is estimated on 0 residual df)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s_err = np.sqrt(np.diag(cov_scaled))
+        tvalue = estimate / s_err
+    if not est_disp:
+        # 2 * pnorm(-|z|) in the lower tail, as R, not 1 - cdf.
+        return (np.column_stack([estimate, s_err, tvalue, 2.0 * stats.norm.cdf(-np.abs(tvalue))]),
+                ["Estimate", "Std. Error", "z value", "Pr(>|z|)"])
+    cols = ["Estimate", "Std. Error", "t value", "Pr(>|t|)"]
+    if df_r > 0:
+        return np.column_stack([estimate, s_err, tvalue,
+                                2.0 * stats.t.cdf(-np.abs(tvalue), df_r)]), cols
+    nan = np.full(estimate.shape[0], np.nan)
+    return np.column_stack([estimate, nan, nan, nan]), cols
 
 
 def vcov(fit, complete: bool = True, dispersion: Optional[float] = None) -> pd.DataFrame:

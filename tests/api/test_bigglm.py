@@ -401,3 +401,49 @@ def test_streamed_fit_equals_in_memory_fit():
     ref = rglm.glm("y ~ x + u + g", data=whole, family=rglm.poisson())
     got = bigglm("y ~ x + u + g", stream, family=rglm.poisson())
     assert_same_fit(got, ref)
+
+
+def test_namespaced_stateful_transform_is_refused():
+    with pytest.raises(RError, match="cannot compute it chunk by chunk"):
+        bigglm("y ~ splines::ns(x, 3)", DATA, family=rglm.poisson())
+
+
+def test_weights_must_be_evaluated_per_chunk():
+    with pytest.raises(RError, match="'weights' must be a column name or an R expression"):
+        bigglm("y ~ x", DATA, family=rglm.poisson(), weights=DATA.w.to_numpy())
+
+
+def test_start_of_wrong_length():
+    with pytest.raises(RError, match=r"length of 'start' should equal 2 and correspond to "
+                                     r'initial coefs for c\("\(Intercept\)", "x"\)'):
+        bigglm("y ~ x", DATA, family=rglm.poisson(), start=[0.0])
+
+
+def test_empty_and_all_na_chunks_are_harmless():
+    all_na = DATA.iloc[:20].assign(x=np.nan)
+    chunks = [DATA.iloc[:100], DATA.iloc[100:100], all_na, DATA.iloc[100:]]
+    got = bigglm("y ~ x + g + s", lambda: chunks, family=rglm.poisson())
+    np.testing.assert_allclose(got.coefficients, REF.coefficients, rtol=RTOL)
+    assert len(got.na_action) == len(REF.na_action.positions) + 20
+
+
+@pytest.mark.parametrize("name,formula,family", [
+    ("budworm", "cbind(numdead, numalive) ~ sex*ldose", rglm.binomial()),
+    ("Insurance", "Claims ~ District + Group + Age + offset(log(Holders))", rglm.poisson()),
+    ("esoph", "cbind(ncases, ncontrols) ~ agegp + tobgp * alcgp", rglm.binomial()),
+    ("airquality", "Ozone ~ Solar.R + Wind + Temp", rglm.Gamma(link="log")),
+])
+def test_r_datasets_print_as_glm(dataset, name, formula, family):
+    # ordered factors (contr.poly), cbind responses, NA rows; tiny chunks
+    data = dataset(name)
+    got, ref = fit_both(formula, family, chunksize=5, data=data)
+    assert_same_fit(got, ref)
+    text, expected = str(summary_bigglm(got)), str(rglm.summary(ref))
+    assert text[text.index("\nCoefficients"):] == expected[expected.index("\nCoefficients"):]
+
+
+def test_dot_formula_reads_every_column(tmp_path):
+    small = DATA[["y", "x", "s"]]
+    small.to_csv(tmp_path / "d.csv", index=False)
+    ref = rglm.glm("y ~ .", data=pd.read_csv(tmp_path / "d.csv"), family=rglm.poisson())
+    assert_same_fit(bigglm("y ~ .", str(tmp_path / "d.csv"), family=rglm.poisson()), ref)

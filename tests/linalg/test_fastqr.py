@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import rglm.linalg.fastqr as fastqr
-from rglm.linalg.fastqr import fast_dqrls
+from rglm.linalg.fastqr import factor_unpivoted, fast_dqrls
 from rglm.linalg.qr import dqrls
 
 RTOL = 1e-12
@@ -43,7 +43,10 @@ def _random_design(rng, n: int, p: int) -> np.ndarray:
     return np.asfortranarray(x)
 
 
-@pytest.mark.parametrize("n, p", [(2, 1), (5, 1), (8, 7), (40, 3), (300, 12), (2000, 21), (1500, 60)])
+SHAPES = [(2, 1), (5, 1), (8, 7), (40, 3), (300, 12), (2000, 21), (1500, 60)]
+
+
+@pytest.mark.parametrize("n, p", SHAPES)
 def test_equals_exact_port_on_well_conditioned_matrices(n, p):
     rng = np.random.default_rng(n * 1000 + p)
     x = _random_design(rng, n, p)
@@ -198,3 +201,24 @@ def test_c_ordered_and_integer_inputs():
     x = np.ascontiguousarray(_random_design(rng, 50, 3))
     y = rng.integers(0, 5, 50)
     _assert_same_fit(fast_dqrls(x, y, GLM_TOL), dqrls(x, y, GLM_TOL))
+
+
+def test_factor_then_complete_is_fast_dqrls():
+    """The two phases: coefficients and R after two passes, ``x`` untouched until completed."""
+    rng = np.random.default_rng(13)
+    x, y = _random_design(rng, 400, 6), rng.standard_normal(400)
+    exact = dqrls(x, y, GLM_TOL)
+    work = x.copy(order="F")
+    factor = factor_unpivoted(work, y, GLM_TOL)
+    np.testing.assert_array_equal(work, x)
+    _assert_close(factor.coefficients, exact.coefficients)
+    _assert_close(factor.r, np.triu(exact.qr.qr[:6]))
+    _assert_close(factor.qraux, exact.qr.qraux)
+    fit = factor.complete(work, y, overwrite_x=True)
+    assert np.shares_memory(fit.qr.qr, work)
+    _assert_same_fit(fit, exact)
+
+
+def test_factor_declines_like_fast_dqrls():
+    x = np.column_stack([np.ones(10), np.arange(10.0), 2.0 * np.arange(10.0)])
+    assert factor_unpivoted(x, np.ones(10), GLM_TOL) is None
