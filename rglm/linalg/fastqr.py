@@ -62,7 +62,7 @@ class UnpivotedFactor:
     Attributes
     ----------
     r : ndarray, shape (p, p)
-        R with LINPACK's signs (``qr.R`` of dqrdc2).
+        R with LINPACK's signs (the upper triangle of dqrdc2's ``qr``).
     qraux : ndarray, shape (p,)
         ``tau``: the first elements of LINPACK's Householder vectors.
     coefficients : ndarray, shape (p,) or (p, k)
@@ -73,7 +73,7 @@ class UnpivotedFactor:
     inv_m : ndarray, shape (p, p)
         Maps a row of ``x`` to the row of LINPACK's compact Householder vectors.
     w_over_tau : ndarray, shape (p, k)
-        ``Q'y = y - Y w`` below row ``p``, ``Y = x M^-1 diag(1/tau)``.
+        ``w / tau``: below row ``p``, ``Q'y = y - (x M^-1) (w / tau)``.
     tol : float
     """
 
@@ -133,6 +133,7 @@ def fast_dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False) -> LSFit |
         ``None`` ("use :func:`~rglm.linalg.qr.dqrls`") in the cases listed at
         :func:`factor_unpivoted`; ``x`` is then untouched.
     """
+    x = np.asarray(x, dtype=np.float64)  # once, for both phases
     factor = factor_unpivoted(x, y, tol)
     return None if factor is None else factor.complete(x, y, overwrite_x=overwrite_x)
 

@@ -7,7 +7,7 @@ R: ``stats::print.anova`` (src/library/stats/R/anova.R) prints the heading with
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 

@@ -56,7 +56,10 @@ def format_summary_object(s, show_residuals: bool = False, signif_stars: bool = 
         dispersion=s.dispersion, null_deviance=fit.null_deviance, df_null=fit.df_null,
         deviance=fit.deviance, df_residual=fit.df_residual, aic=fit.aic, iter=fit.iter,
         n_aliased=s.df[2] - s.df[0], n_deleted=n_deleted(fit.na_action),
-        deviance_resid=resid.to_numpy(dtype=float), resid_names=r_row_labels(resid.index),
+        # Residual names are only printed with show_residuals; building a million labels
+        # for the default layout would cost seconds at scale.
+        deviance_resid=resid.to_numpy(dtype=float),
+        resid_names=r_row_labels(resid.index) if show_residuals else None,
         show_residuals=show_residuals, correlation=corr, correlation_names=corr_names,
         symbolic_cor=s.symbolic_cor, signif_stars=signif_stars,
         digits=4 if digits is None else digits)

@@ -20,8 +20,8 @@ from scipy import stats
 
 from rglm.errors import RError
 
-__all__ = ["Anova", "Column", "make_anova", "column", "na_column", "match_arg",
-           "safe_pchisq", "safe_pf", "stat_anova", "squote"]
+__all__ = ["Anova", "Column", "make_anova", "column", "na_column", "columns_of",
+           "match_arg", "safe_pchisq", "safe_pf", "stat_anova", "squote"]
 
 Column = tuple  # (name, values: ndarray, na: ndarray of bool)
 

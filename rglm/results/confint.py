@@ -136,6 +136,14 @@ def confint_profile(prof: GLMProfile, parm=None, level: float = 0.95
     return pd.DataFrame(ci, index=rows, columns=labels)
 
 
+def _as_list(parm, p: int) -> list:
+    if parm is None:
+        return list(range(p))
+    if isinstance(parm, (str, int, np.integer)):
+        return [parm]
+    return list(parm)
+
+
 def confint_default(fit, parm=None, level: float = 0.95) -> pd.DataFrame:
     """Wald confidence intervals. R: ``confint.default(object, parm, level = 0.95)``.
 
@@ -146,17 +154,23 @@ def confint_default(fit, parm=None, level: float = 0.95) -> pd.DataFrame:
     ----------
     fit : GLM
     parm : str, int or sequence, optional
-        Coefficient names or **0-based** positions; default all.
+        Coefficient names or **0-based** positions; default all. As in R, a name that
+        is not a coefficient gives a row of NaN (a position out of range, a row "NA").
     level : float
     """
     coef = fit.coefficients
     names = list(coef.index)
-    positions = match_parm(parm, names)
-    rows = [names[k] for k in positions]
+    positions = match_parm(parm, names, strict=False)
+    # R indexes by name: an unknown name (or a position beyond the coefficients, whose
+    # name is NA) gives a row of NA
+    rows = [(p if isinstance(p, str) else "NA") if k is None else names[k]
+            for k, p in zip(positions, _as_list(parm, len(names)))]
     a = _tails(level)
     fac = stats.norm.ppf(a)
     cov = vcov_of(fit).reindex(index=names, columns=names)
-    ses = np.sqrt(np.diag(cov.to_numpy(dtype=float)))[positions]
-    cf = coef.to_numpy(dtype=float)[positions]
+    all_ses = np.sqrt(np.diag(cov.to_numpy(dtype=float)))
+    all_cf = coef.to_numpy(dtype=float)
+    ses = np.array([np.nan if k is None else all_ses[k] for k in positions])
+    cf = np.array([np.nan if k is None else all_cf[k] for k in positions])
     ci = cf[:, None] + np.outer(ses, fac)
     return pd.DataFrame(ci, index=rows, columns=wald_percent_labels(a))

@@ -58,11 +58,22 @@ def _loglik(dev: np.ndarray, fit, scale: float, dispersion: float, n: int) -> np
         return dev / dispersion
 
 
-def _aic_columns(dfs_drop: np.ndarray, dev: np.ndarray, aic: np.ndarray) -> list:
-    cols = [na_column("Df", dfs_drop), column("Deviance", dev)]
+def _base_columns(fit, dfs: np.ndarray, dev: np.ndarray, n: int, scale: Optional[float],
+                  k: float, adding: bool) -> tuple[list, float, np.ndarray]:
+    """``Df``, ``Deviance``, ``AIC`` (dropped when all NA), the dispersion and loglik.
+
+    ``dfs``/``dev``: ranks and deviances, the current model (``<none>``) first. The AIC is
+    ``loglik + k * rank`` shifted so that ``<none>`` equals ``extractAIC(fit, k)``.
+    """
+    dispersion = estimate_dispersion(fit)[0] if not scale else float(scale)
+    loglik = _loglik(dev, fit, scale or 0, dispersion, n)
+    aic = loglik + k * dfs
+    aic = aic + (extractAIC(fit, k=k)[1] - aic[0])
+    change = dfs[1:] - dfs[0] if adding else dfs[0] - dfs[1:]
+    cols = [na_column("Df", change), column("Deviance", dev)]
     if not np.isnan(aic).all():
         cols.append(column("AIC", aic))
-    return cols
+    return cols, dispersion, loglik
 
 
 def _first_na(values: np.ndarray) -> np.ndarray:
@@ -93,6 +104,30 @@ def _f_columns(fs: np.ndarray, fs_na: np.ndarray, df1: np.ndarray, df2) -> list:
     df2 = np.broadcast_to(np.asarray(df2, dtype=float), fs.shape)
     p[ok] = safe_pf(fs[ok], df1[ok], df2[ok])
     return [column("F value", fs, fs_na), column("Pr(>F)", p, fs_na | (ok & ~(df1 > 0)))]
+
+
+def _lrt_columns(loglik: np.ndarray, dispersion: float, dfs: np.ndarray,
+                 adding: bool) -> list:
+    """The likelihood-ratio statistic (``LRT``, or ``scaled dev.`` unless the dispersion
+    is 1) and its p-value."""
+    stat = np.maximum(0.0, loglik[0] - loglik if adding else loglik - loglik[0])
+    stat[0] = np.nan
+    return _chisq_columns("LRT" if dispersion == 1 else "scaled dev.", stat, dfs)
+
+
+def _rao_columns(score: np.ndarray, dispersion: float, dfs: np.ndarray) -> list:
+    """Rao's score statistic (``Rao score`` or ``scaled Rao sc.``) and its p-value."""
+    stat = np.maximum(0.0, score)
+    stat[0] = np.nan
+    return _chisq_columns("Rao score" if dispersion == 1 else "scaled Rao sc.",
+                          stat / dispersion, dfs)
+
+
+def _warn_f(family: str, quoted: bool) -> None:
+    # drop1 quotes the family name, add1 does not: both as R.
+    if family in ("binomial", "poisson"):
+        name = f"'quasi{family}'" if quoted else f"quasi{family}"
+        rwarn(f"F test assumes {name} family", stacklevel=4)
 
 
 def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
@@ -144,8 +179,9 @@ def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
     y = fit.fit.y
     wt = fit.fit.prior_weights
     ns = len(scope)
-    dfs, dev, score = np.zeros(ns), np.zeros(ns), np.zeros(ns)
-    for i, term in enumerate(scope):
+    dfs, dev, score = np.zeros(ns + 1), np.zeros(ns + 1), np.zeros(ns + 1)
+    dfs[0], dev[0] = fit.rank, fit.deviance
+    for i, term in enumerate(scope, start=1):
         keep = assign != labels.index(term) + 1
         z = glm_fit(x[:, keep], y, weights=wt, offset=fit.offset_values, family=fit.family,
                     control=fit.control)
@@ -155,26 +191,14 @@ def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
             # the full design, its explained sum of squares
             zz = glm_fit(x, z.residuals, weights=z.weights)
             score[i] = zz.null_deviance - zz.deviance
-    dfs = np.concatenate([[fit.rank], dfs])
-    dev = np.concatenate([[fit.deviance], dev])
-    dispersion = estimate_dispersion(fit)[0] if not scale else float(scale)
-    loglik = _loglik(dev, fit, scale or 0, dispersion, n)
-    aic = loglik + k * dfs
-    aic = aic + (extractAIC(fit, k=k)[1] - aic[0])
-    cols = _aic_columns(dfs[0] - dfs[1:], dev, aic)
+    cols, dispersion, loglik = _base_columns(fit, dfs, dev, n, scale, k, adding=False)
     df_col = cols[0][1]
     if test == "LRT":
-        stat = np.maximum(0.0, loglik - loglik[0])
-        stat[0] = np.nan
-        cols += _chisq_columns("LRT" if dispersion == 1 else "scaled dev.", stat, df_col)
+        cols += _lrt_columns(loglik, dispersion, df_col, adding=False)
     elif test == "Rao":
-        stat = np.concatenate([[np.nan], np.maximum(0.0, score)]) / dispersion
-        cols += _chisq_columns("Rao score" if dispersion == 1 else "scaled Rao sc.", stat,
-                               df_col)
+        cols += _rao_columns(score, dispersion, df_col)
     elif test == "F":
-        family = fit.family.family
-        if family in ("binomial", "poisson"):
-            rwarn(f"F test assumes 'quasi{family}' family")
+        _warn_f(fit.family.family, quoted=True)
         rdf = fit.df_residual
         with np.errstate(divide="ignore", invalid="ignore"):
             rms = dev[0] / rdf
@@ -301,25 +325,14 @@ def add1(fit, scope: Union[str, Sequence[str]], scale: float = 0, test: str = "n
             # R fits this WLS with the offset too (glm.fit(X, r, w, offset = offset))
             zz = glm_fit(x[:, cols_i], r, weights=w, offset=offset)
             score[i] = zz.null_deviance - zz.deviance
-    dispersion = estimate_dispersion(fit)[0] if scale == 0 else float(scale)
-    loglik = _loglik(dev, fit, scale, dispersion, n)
-    aic = loglik + k * dfs
-    aic = aic + (extractAIC(fit, k=k)[1] - aic[0])
-    cols = _aic_columns(dfs[1:] - dfs[0], dev, aic)
+    cols, dispersion, loglik = _base_columns(fit, dfs, dev, n, scale, k, adding=True)
     df_col = cols[0][1]
     if test == "LRT":
-        stat = np.maximum(0.0, loglik[0] - loglik)
-        stat[0] = np.nan
-        cols += _chisq_columns("LRT" if dispersion == 1 else "scaled dev.", stat, df_col)
+        cols += _lrt_columns(loglik, dispersion, df_col, adding=True)
     elif test == "Rao":
-        stat = np.maximum(0.0, score)
-        stat[0] = np.nan
-        cols += _chisq_columns("Rao score" if dispersion == 1 else "scaled Rao sc.",
-                               stat / dispersion, df_col)
+        cols += _rao_columns(score, dispersion, df_col)
     elif test == "F":
-        family = fit.family.family
-        if family in ("binomial", "poisson"):
-            rwarn(f"F test assumes quasi{family} family")
+        _warn_f(fit.family.family, quoted=False)
         cols += _fstat(dev, df_col, float(fit.df_residual))
     heading = ["Single term additions", "\nModel:", *deparse(fit.terms.formula),
                *_scale_heading(scale)]

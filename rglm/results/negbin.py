@@ -13,8 +13,8 @@ Theta / Std. Err. / 2 x log-likelihood footer.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, fields
-from typing import Any, Optional
+from dataclasses import dataclass, fields
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -348,7 +348,8 @@ def anova_negbin(*fits: NegBinGLM, test: str = "Chisq"):
         rwarn("tests made without re-estimating 'theta'")
         from rglm.results.anova import anova  # the glm method, R's NextMethod()
 
-        return anova(fits[0], test=test)
+        # summary.negbin gives anova.glm the dispersion 1
+        return anova(fits[0], test=test, dispersion=1)
     if test != "Chisq":
         rwarn("only Chi-squared LR tests are implemented")
     dfs_all = [f.df_residual for f in fits]

@@ -321,9 +321,10 @@ def predict(fit, newdata: Optional[pd.DataFrame] = None, type: str = "link",
         A Series indexed by row; for ``type="terms"`` a DataFrame (one column per term)
         whose ``attrs["constant"]`` is R's ``attr(, "constant")``; with ``se_fit`` a
         :class:`Prediction` (``fit``, ``se_fit``, ``residual_scale``). Without
-        ``newdata``, ``na.exclude`` fits are padded with NaN rows. Rows of ``newdata``
-        that a rank-deficient fit cannot estimate are listed (by label) in
-        ``attrs["non-estim"]``, with R's warning.
+        ``newdata``, ``na.exclude`` fits are padded with NaN rows (a padded ``"terms"``
+        DataFrame loses ``constant``, as R's padded matrix loses the attribute). Rows
+        of ``newdata`` that a rank-deficient fit cannot estimate are listed (by label)
+        in ``attrs["non-estim"]``, with R's warning.
     """
     if type not in PREDICT_TYPES:
         raise RError("'arg' should be one of " + ", ".join(f"“{t}”" for t in PREDICT_TYPES))

@@ -44,33 +44,44 @@ def vcov_of(fit) -> pd.DataFrame:
     return method(fit) if method is not None else vcov_glm(fit)
 
 
-def match_parm(parm: Union[None, str, int, Sequence], names: Sequence[str]) -> list[int]:
+def match_parm(parm: Union[None, str, int, Sequence], names: Sequence[str],
+               strict: bool = True) -> list[Optional[int]]:
     """0-based positions of the coefficients named or numbered by ``parm``.
 
     ``None`` means all; strings are coefficient names (R's ``match(parm, pnames)``),
-    integers 0-based positions.
+    integers **0-based** positions.
+
+    Parameters
+    ----------
+    strict : bool
+        True (profiling): an unknown name or a position out of range is an error, with
+        the message R's ``profile.glm`` stops with (``if (!nonA[i])`` on index 0 or NA).
+        False (``confint.default``): it gives None, R's NA row.
 
     Raises
     ------
     RError
-        For a name that is not a coefficient, or a position out of range.
+        ``argument is of length zero`` (unknown name) or ``missing value where
+        TRUE/FALSE needed`` (position out of range), when ``strict``.
     """
     names = list(names)
     if parm is None:
         return list(range(len(names)))
     if isinstance(parm, (str, int, np.integer)):
         parm = [parm]
-    out = []
+    out: list[Optional[int]] = []
     for p in parm:
         if isinstance(p, str):
-            if p not in names:
-                raise RError(f"parameter '{p}' is not a coefficient of the model")
-            out.append(names.index(p))
+            k = names.index(p) if p in names else None
+            if k is None and strict:
+                raise RError("argument is of length zero")
         else:
             k = int(p)
             if not 0 <= k < len(names):
-                raise RError(f"parameter position {k} out of range 0..{len(names) - 1}")
-            out.append(k)
+                if strict:
+                    raise RError("missing value where TRUE/FALSE needed")
+                k = None
+        out.append(k)
     return out
 
 

@@ -21,7 +21,6 @@ import pandas as pd
 from rglm.errors import RError
 from rglm.formula import ast
 from rglm.formula.deparse import deparse
-from rglm.formula.terms import terms
 from rglm.results.anova_table import Anova, columns_of, make_anova, match_arg
 from rglm.results.drop1 import add1, drop1
 from rglm.results.generics import nobs
@@ -86,7 +85,7 @@ def _step_line(label: str, fit: GLM, aic: float, first: bool) -> str:
 
 
 def _renamed(table: Anova, prefix: str) -> list:
-    """The table's rows as (name, values) with ``prefix`` before each term label."""
+    """The table's row names with ``prefix`` before each term (``- x``, ``+ z``)."""
     names = list(table.table.index)
     return [names[0]] + [f"{prefix} {n}" for n in names[1:]]
 

@@ -175,9 +175,12 @@ def _argument_values(fit, args: dict, changes: dict, namespace: Mapping[str, Any
         elif rname == "control":
             kwargs["control"] = fit.control
         elif rname in ("weights", "subset", "offset", "etastart", "mustart"):
-            kwargs[pyname] = node if not isinstance(node, ast.Symbol) or \
-                (data is not None and node.name in data) else \
-                _symbol_value(node, namespace)
+            if isinstance(node, ast.Symbol) and not (data is not None and node.name in data):
+                kwargs[pyname] = _symbol_value(node, namespace)
+            elif isinstance(node, (ast.Symbol, ast.Call)):
+                kwargs[pyname] = node  # R code, evaluated in the data by glm()
+            else:
+                kwargs[pyname] = _evaluate_value(node, None, namespace)
         elif rname == "na.action":
             kwargs[pyname] = node.name if isinstance(node, ast.Symbol) else _constant(node)
         elif rname == "contrasts":
@@ -278,7 +281,16 @@ def update(fit, formula: Optional[Union[str, ast.Call]] = None, **changes: Any):
     -------
     GLM
         The new fit; its ``call`` is R's (glm's argument order, the updated formula,
-        unchanged arguments as they were written).
+        unchanged arguments as they were written). With ``method="model.frame"`` the
+        model frame, as R.
+
+    Notes
+    -----
+    Unchanged arguments are re-evaluated like R re-evaluates the call: a name (``data =
+    dobson``, ``weights = w``) is looked up in the data, then in the caller's namespace;
+    the stored data is used when the caller no longer holds a data frame of that name. An
+    argument that was given as an unnamed array of more than 20 values cannot be found
+    again (R would fail the same way: ``object 'weights' not found``).
     """
     from rglm.api.glm import glm
     from rglm.results.generics import formula as formula_of
@@ -291,4 +303,6 @@ def update(fit, formula: Optional[Union[str, ast.Call]] = None, **changes: Any):
     args = _merged_call(fit, formula_node, rchanges)
     kwargs = _argument_values(fit, args, rchanges, namespace)
     new_fit = glm(args["formula"], **kwargs)
+    if isinstance(new_fit, pd.DataFrame):  # method = "model.frame"
+        return new_fit
     return replace(new_fit, call=_final_call(args, new_fit.call, rchanges))

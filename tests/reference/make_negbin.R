@@ -15,8 +15,8 @@
 # is kept as summary_print_r42.  print.glm, the Theta footer and print.Anova are the same
 # in both versions.
 #
-# Output: {"models": [...], "anova": [...], "confint": [...], "theta_ml": [...],
-# "errors": [...]}; numbers at full precision (json_nums); NA -> null.
+# Output: {"models": [...], "anova": [...], "anova_single": [...], "confint": [...],
+# "theta_ml": [...], "errors": [...]}; numbers at full precision (json_nums); NA -> null.
 
 suppressPackageStartupMessages({
   library(jsonlite)
@@ -98,6 +98,14 @@ ANOVAS <- list(
   list(id = "quine_two_unsorted",
        r = "anova(quine_mass_example, quine_sex_eth)",
        py = "rglm.anova_negbin(quine_mass_example, quine_sex_eth)")
+)
+
+# anova() of one glm.nb fit: MASS warns and runs anova.glm with theta fixed, test
+# "Chisq" and the dispersion summary.negbin gives (1).  anova.negbin passes test =
+# "Chisq" explicitly, so R >= 4.4's new default test changes nothing here.
+SINGLE_ANOVAS <- list(
+  list(id = "quine_sex_eth_single", r = "anova(quine_sex_eth)",
+       py = "rglm.anova_negbin(quine_sex_eth)")
 )
 
 CONFINTS <- list(
@@ -206,6 +214,16 @@ anova_record <- function(a) {
   )
 }
 
+single_anova_record <- function(a) {
+  res <- eval_collecting(a$r, fits)
+  tab <- res$value
+  list(id = a$id, r = a$r, py = a$py, models = I(all.vars(parse(text = a$r)[[1]])),
+       columns = I(names(tab)), row_names = I(rownames(tab)),
+       values = I(lapply(names(tab), function(nm) json_nums(tab[[nm]]))),
+       warnings = I(res$warnings),
+       print = text_of(capture.output(print(tab))))
+}
+
 confint_record <- function(cc) {
   res <- eval_collecting(cc$r, fits)
   v <- res$value
@@ -254,6 +272,7 @@ out <- list(
                "the raw R 4.2 text."),
   models = models,
   anova = lapply(ANOVAS, anova_record),
+  anova_single = lapply(SINGLE_ANOVAS, single_anova_record),
   confint = lapply(CONFINTS, confint_record),
   theta_ml = theta_ml_records(),
   errors = lapply(ERRORS, error_record)

@@ -56,11 +56,11 @@ MODELS <- list(
         'rglm.glm("cbind(numdead, numalive) ~ sex * ldose", family=rglm.binomial, data=budworm)',
         'data.frame(sex = c("M", "F", "F"), ldose = c(0.5, 2.5, 4))',
         'pd.DataFrame({"sex": ["M", "F", "F"], "ldose": [0.5, 2.5, 4.0]})'),
-  model("infert_binomial_01",
-        'glm(case ~ spontaneous + induced, family = binomial(), data = infert)',
-        'rglm.glm("case ~ spontaneous + induced", family=rglm.binomial(), data=infert)',
-        'data.frame(spontaneous = c(0, 1, 2), induced = c(2, 1, 0))',
-        'pd.DataFrame({"spontaneous": [0.0, 1.0, 2.0], "induced": [2.0, 1.0, 0.0]})'),
+  model("mtcars_binomial_01",
+        'glm(am ~ hp + wt, family = binomial(), data = mtcars)',
+        'rglm.glm("am ~ hp + wt", family=rglm.binomial(), data=mtcars)',
+        'data.frame(hp = c(100, 150, 250), wt = c(2, 3, 3.5))',
+        'pd.DataFrame({"hp": [100.0, 150.0, 250.0], "wt": [2.0, 3.0, 3.5]})'),
   model("birthwt_binomial_rownames",
         'glm(low ~ age + lwt + factor(race) + smoke, family = binomial, data = birthwt)',
         'rglm.glm("low ~ age + lwt + factor(race) + smoke", family=rglm.binomial, data=birthwt)',
@@ -370,14 +370,18 @@ influence_values <- function(fit) {
     dev_res = json_vec(infl$value$dev.res),
     pear_res = json_vec(infl$value$pear.res),
     influence_warnings = as.list(infl$warnings),
-    hatvalues = json_vec(hatvalues(fit)),
+    # hatvalues() is influence()$hat and dfbeta() its coefficients with the QR's column
+    # names: checked here, recorded once (the tests compare them with those entries).
+    hatvalues_identical = identical(hatvalues(fit), infl$value$hat),
     rstandard = json_vec(rs_dev$value),
     rstandard_warnings = as.list(rs_dev$warnings),
     rstandard_pearson = json_vec(rs_pear$value),
     rstudent = json_vec(rstudent(fit)),
     cooks_distance = json_vec(cook$value),
     cooks_warnings = as.list(cook$warnings),
-    dfbeta = json_matrix(dfbeta(fit)),
+    dfbeta_identical = isTRUE(all.equal(unname(dfbeta(fit)),
+                                        unname(infl$value$coefficients), tolerance = 0)),
+    dfbeta_colnames = as.list(colnames(dfbeta(fit))),
     dfbetas = json_matrix(dfbetas(fit)),
     covratio = json_vec(covratio(fit)),
     infmat = json_matrix(infmat),
@@ -468,7 +472,7 @@ write_json_file(list(
   note = paste("R >= 4.3 rules for logLik df, rank-deficient predict and sigma are",
                "computed explicitly (see the script header)."),
   models = predict_models, errors = predict_errors, updates = updates,
-  multi_ic = multi_ic, formula_updates = formula_updates), predict_file)
+  multi_ic = multi_ic, formula_updates = formula_updates), predict_file, pretty = FALSE)
 write_json_file(list(r_version = R.version.string, models = influence_models),
-                influence_file)
+                influence_file, pretty = FALSE)
 cat("wrote", predict_file, "and", influence_file, "\n")

@@ -156,12 +156,19 @@ def test_parm_by_position_and_name_agree():
     pd.testing.assert_frame_equal(by_name, by_pos)
 
 
-def test_unknown_parameter_is_an_error():
+def test_unknown_parameter_as_r():
+    # R: profile.glm stops on `if (!nonA[i])` with index 0 (no match) or NA (too large);
+    # confint.default indexes by name and gives NA
     rglm = public_rglm()
 
     fit, _ = fitted("dobson_poisson")
-    with pytest.raises(rglm.RError):
+    with pytest.raises(rglm.RError, match="^argument is of length zero$"):
         rglm.confint(fit, "bogus")
+    with pytest.raises(rglm.RError, match="^missing value where TRUE/FALSE needed$"):
+        rglm.confint(fit, 7)
+    ci = rglm.confint_default(fit, ["outcome2", "bogus"])
+    assert list(ci.index) == ["outcome2", "bogus"]
+    assert ci.loc["bogus"].isna().all() and ci.loc["outcome2"].notna().all()
 
 
 def test_percent_labels():

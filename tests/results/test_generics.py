@@ -55,7 +55,7 @@ def fitted_model(model_id: str):
     from rglm.datasets import load
 
     ns = {"rglm": rglm, "pd": pd, "np": np}
-    for name in ("dobson", "budworm", "infert", "birthwt", "clotting", "mtcars",
+    for name in ("dobson", "budworm", "birthwt", "clotting", "mtcars",
                  "InsectSprays", "Insurance", "ships", "anorexia", "warpbreaks",
                  "airquality", "ToothGrowth"):
         ns[name] = load(name)

@@ -41,7 +41,7 @@ def datasets() -> dict:
     from rglm.datasets import load
 
     return {name: load(name) for name in (
-        "dobson", "budworm", "infert", "birthwt", "clotting", "mtcars", "InsectSprays",
+        "dobson", "budworm", "birthwt", "clotting", "mtcars", "InsectSprays",
         "Insurance", "ships", "anorexia", "warpbreaks", "airquality", "ToothGrowth")}
 
 

@@ -90,7 +90,7 @@ def namespace(model_id: str) -> dict:
 
     m = MODELS[model_id]
     ns = {"rglm": rglm, "pd": pd, "np": np}
-    for name in ("dobson", "budworm", "infert", "birthwt", "clotting", "mtcars",
+    for name in ("dobson", "budworm", "birthwt", "clotting", "mtcars",
                  "InsectSprays", "Insurance", "ships", "anorexia", "warpbreaks",
                  "airquality", "ToothGrowth"):
         ns[name] = load(name)

@@ -56,7 +56,7 @@ def fitted(model_id: str):
     from rglm.datasets import load
 
     ns = {"rglm": rglm, "pd": pd, "np": np}
-    for name in ("dobson", "budworm", "infert", "birthwt", "clotting", "mtcars",
+    for name in ("dobson", "budworm", "birthwt", "clotting", "mtcars",
                  "InsectSprays", "Insurance", "ships", "anorexia", "warpbreaks",
                  "airquality", "ToothGrowth"):
         ns[name] = load(name)

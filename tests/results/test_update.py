@@ -21,7 +21,7 @@ import pytest
 REF = json.loads((Path(__file__).resolve().parents[1] / "reference" / "predict.json")
                  .read_text("utf-8"))
 MODELS = {m["id"]: m for m in REF["models"]}
-DATASETS = ("dobson", "budworm", "infert", "birthwt", "clotting", "mtcars", "InsectSprays",
+DATASETS = ("dobson", "budworm", "birthwt", "clotting", "mtcars", "InsectSprays",
             "Insurance", "ships", "anorexia", "warpbreaks", "airquality", "ToothGrowth")
 
 
