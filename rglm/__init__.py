@@ -45,6 +45,42 @@ _EXPORTS = {
     "add1": "rglm.results.drop1",
     "step": "rglm.results.step",
     "StepGLM": "rglm.results.step",
+    "confint": "rglm.results.confint",
+    "confint_default": "rglm.results.confint",
+    "profile": "rglm.results.profile",
+    "format_confint": "rglm.printing.confint",
+    "glm_nb": "rglm.api.glm_nb",
+    "theta_ml": "rglm.results.negbin",
+    "anova_negbin": "rglm.results.negbin",
+    "NegBinGLM": "rglm.results.negbin",
+    "predict": "rglm.results.predict",
+    "Prediction": "rglm.results.predict",
+    "coef": "rglm.results.generics",
+    "fitted": "rglm.results.generics",
+    "weights": "rglm.results.generics",
+    "deviance": "rglm.results.generics",
+    "df_residual": "rglm.results.generics",
+    "nobs": "rglm.results.generics",
+    "family": "rglm.results.generics",
+    "model_matrix": "rglm.results.generics",
+    "model_frame": "rglm.results.generics",
+    "sigma": "rglm.results.generics",
+    "logLik": "rglm.results.loglik",
+    "LogLik": "rglm.results.loglik",
+    "AIC": "rglm.results.loglik",
+    "BIC": "rglm.results.loglik",
+    "extractAIC": "rglm.results.loglik",
+    "influence": "rglm.results.influence",
+    "hatvalues": "rglm.results.influence",
+    "rstandard": "rglm.results.influence",
+    "rstudent": "rglm.results.influence",
+    "cooks_distance": "rglm.results.influence",
+    "dfbeta": "rglm.results.influence",
+    "dfbetas": "rglm.results.influence",
+    "covratio": "rglm.results.influence",
+    "influence_measures": "rglm.results.influence",
+    "update": "rglm.results.update",
+    "update_formula": "rglm.results.update",
     "vcovHC": "rglm.results.sandwich",
     "vcovCL": "rglm.results.sandwich",
     "estfun": "rglm.results.sandwich",
@@ -61,10 +97,19 @@ _EXPORTS = {
 _SUBMODULES = ("datasets", "errors", "families", "formula", "fit", "linalg", "results",
                "printing", "api")
 
-__all__ = sorted(_EXPORTS) + ["datasets"]
+__all__ = sorted(_EXPORTS) + ["datasets", "formula_of"]
+
+
+# R's formula(fit): ``rglm.formula`` is the formula subpackage, so the generic is formula_of.
+_RENAMED = {"formula_of": ("rglm.results.generics", "formula")}
 
 
 def __getattr__(name: str):
+    if name in _RENAMED:
+        module, attr = _RENAMED[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value

@@ -10,6 +10,7 @@ estimated, none for a family without a ``dispersion`` element (negative binomial
 from __future__ import annotations
 
 import math
+from functools import singledispatch
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -22,7 +23,7 @@ from rglm.results.anova_table import (Anova, column, make_anova, match_arg, na_c
 from rglm.results.glm import GLM
 from rglm.results.summary import estimate_dispersion
 
-__all__ = ["anova", "Anova"]
+__all__ = ["anova", "anova_glm", "Anova"]
 
 TESTS = ("Rao", "LRT", "Chisq", "F", "Cp")
 
@@ -200,8 +201,8 @@ def _consecutive_scores(fits: list, rdf: np.ndarray) -> np.ndarray:
     return np.array(out, dtype=float)
 
 
-def anova(fit: GLM, *more_fits: GLM, test: Any = None,
-          dispersion: Optional[float] = None) -> Anova:
+def anova_glm(fit: GLM, *more_fits: GLM, test: Any = None,
+              dispersion: Optional[float] = None) -> Anova:
     """Analysis of deviance table(s). R: ``anova(object, ..., dispersion, test)`` for glm.
 
     Parameters
@@ -247,3 +248,9 @@ def anova(fit: GLM, *more_fits: GLM, test: Any = None,
     if others:
         return _anova_glmlist([fit] + others, test, dispersion)
     return _anova_glm(fit, test, dispersion)
+
+
+#: ``rglm.anova(fit, *more, test=, dispersion=)``: R's generic ``anova()``, dispatching on
+#: the class of the first fit as R does: :func:`anova_glm` for glm fits; ``BigGLM`` and
+#: ``NegBinGLM`` register their methods in their own modules.
+anova = singledispatch(anova_glm)

@@ -21,6 +21,7 @@ from scipy import stats
 from scipy.linalg import solve_triangular
 
 from rglm.errors import RError, rwarn
+from rglm.results.anova import anova
 from rglm.fit.chunked import ChunkedFitResult
 from rglm.formula.design import model_matrix
 from rglm.formula.frame import model_frame
@@ -455,3 +456,6 @@ def _format_anova(table: pd.DataFrame, heading: tuple) -> str:
                           tst_ind=tst, na_print="")
     # cat(heading, sep = "\n") ends every element with a newline.
     return "".join(h + "\n" for h in heading) + body
+
+
+anova.register(BigGLM)(anova_bigglm)

@@ -22,7 +22,8 @@ import pandas as pd
 from scipy import stats
 
 from rglm.printing.rformat import format_real, fround
-from rglm.results.profile import GLMProfile, match_parm, profile, vcov_of
+from rglm.results.profile import GLMProfile, match_parm, profile
+from rglm.results.summary import vcov
 from rglm.results.spline import approx, spline
 
 __all__ = ["confint", "confint_default", "confint_profile", "profile_percent_labels",
@@ -167,7 +168,7 @@ def confint_default(fit, parm=None, level: float = 0.95) -> pd.DataFrame:
             for k, p in zip(positions, _as_list(parm, len(names)))]
     a = _tails(level)
     fac = stats.norm.ppf(a)
-    cov = vcov_of(fit).reindex(index=names, columns=names)
+    cov = vcov(fit).reindex(index=names, columns=names)
     all_ses = np.sqrt(np.diag(cov.to_numpy(dtype=float)))
     all_cf = coef.to_numpy(dtype=float)
     ses = np.array([np.nan if k is None else all_ses[k] for k in positions])

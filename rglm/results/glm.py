@@ -269,3 +269,43 @@ class GLM:
 
     def _repr_pretty_(self, p, cycle) -> None:  # IPython
         p.text(self.__str__())
+
+
+# ---- R's generics as methods ------------------------------------------------------------
+# ``fit.summary()`` is ``rglm.summary(fit)``, ``fit.anova(other)`` is ``rglm.anova(fit, other)``
+# and so on. Names that are also components of R's glm object keep the component meaning
+# (``fit.residuals`` is R's ``fit$residuals``, the working residuals), so ``residuals()``
+# is available as R's alias ``resid()``. The generics live above this module, hence the
+# lazy lookup through the package.
+_METHODS = {
+    "summary": "summary", "anova": "anova", "predict": "predict", "confint": "confint",
+    "confint_default": "confint.default", "profile": "profile", "vcov": "vcov",
+    "logLik": "logLik", "AIC": "AIC", "BIC": "BIC", "extractAIC": "extractAIC",
+    "drop1": "drop1", "add1": "add1", "step": "step", "update": "update",
+    "influence": "influence", "hatvalues": "hatvalues", "rstandard": "rstandard",
+    "rstudent": "rstudent", "cooks_distance": "cooks.distance", "dfbeta": "dfbeta",
+    "dfbetas": "dfbetas", "covratio": "covratio", "influence_measures": "influence.measures",
+    "vcovHC": "sandwich::vcovHC", "vcovCL": "sandwich::vcovCL",
+    "coeftest": "lmtest::coeftest", "coef": "coef", "fitted": "fitted", "nobs": "nobs",
+    "sigma": "sigma", "resid": "residuals",
+}
+
+
+def _generic_method(name: str, target: str, r_name: str):
+    def method(self, *args, **kwargs):
+        import rglm
+
+        return getattr(rglm, target)(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__qualname__ = f"GLM.{name}"
+    method.__doc__ = (f"``rglm.{target}(fit, ...)`` as a method. R: ``{r_name}(fit, ...)``; "
+                      f"see :func:`rglm.{target}` for the arguments.")
+    return method
+
+
+for _name, _r_name in _METHODS.items():
+    if _name not in GLM.__dict__:
+        setattr(GLM, _name, _generic_method(_name, "residuals" if _name == "resid" else _name,
+                                            _r_name))
+del _name, _r_name

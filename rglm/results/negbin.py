@@ -21,9 +21,10 @@ import pandas as pd
 from scipy import special, stats
 
 from rglm.errors import RError, rwarn
+from rglm.results.anova import anova
 from rglm.results.glm import GLM
 from rglm.results.summary import GLMSummary
-from rglm.results.summary import summary as summary_glm
+from rglm.results.summary import summary, summary_glm
 
 __all__ = ["ThetaML", "theta_ml", "negbin_loglik", "NegBinGLM", "NegBinSummary",
            "summary_negbin", "vcov_negbin", "AnovaNegBin", "anova_negbin"]
@@ -259,6 +260,9 @@ def summary_negbin(fit: NegBinGLM, dispersion: Optional[float] = 1,
                          twologlik=fit.twologlik, th_warn=fit.th_warn)
 
 
+summary.register(NegBinGLM)(summary_negbin)
+
+
 def vcov_negbin(fit: NegBinGLM, complete: bool = True,
                 dispersion: Optional[float] = None) -> pd.DataFrame:
     """Covariance of the coefficients. R: ``vcov.negbin`` = dispersion (1) × cov.unscaled."""
@@ -346,10 +350,10 @@ def anova_negbin(*fits: NegBinGLM, test: str = "Chisq"):
     """
     if len(fits) == 1:
         rwarn("tests made without re-estimating 'theta'")
-        from rglm.results.anova import anova  # the glm method, R's NextMethod()
+        from rglm.results.anova import anova_glm  # the glm method, R's NextMethod()
 
         # summary.negbin gives anova.glm the dispersion 1
-        return anova(fits[0], test=test, dispersion=1)
+        return anova_glm(fits[0], test=test, dispersion=1)
     if test != "Chisq":
         rwarn("only Chi-squared LR tests are implemented")
     dfs_all = [f.df_residual for f in fits]
@@ -377,3 +381,11 @@ def anova_negbin(*fits: NegBinGLM, test: str = "Chisq"):
     heading = ("Likelihood ratio tests of Negative Binomial Models\n",
                *("Response: " + r for r in responses))
     return AnovaNegBin(table=table, heading=heading)
+
+
+def _anova_method(fit: NegBinGLM, *more: NegBinGLM, test=None, dispersion=None):
+    """``rglm.anova()`` for glm.nb fits (R: MASS's anova.negbin; it has no dispersion)."""
+    return anova_negbin(fit, *more, test="Chisq" if test is None else test)
+
+
+anova.register(NegBinGLM)(_anova_method)

@@ -21,27 +21,13 @@ from scipy import stats
 from rglm.errors import RError
 from rglm.fit.irls import glm_fit
 from rglm.formula.response import model_offset, model_response, model_weights
-from rglm.results.summary import summary as summary_glm
-from rglm.results.summary import vcov as vcov_glm
+from rglm.results.summary import summary
 
-__all__ = ["profile", "GLMProfile", "profile_cutoff", "match_parm", "summary_of", "vcov_of"]
+__all__ = ["profile", "GLMProfile", "profile_cutoff", "match_parm"]
 
 # family$family values for which profile.glm uses the chi-squared cut-off and names the
 # statistic "z". "Negative Binomial" never matches the real names "Negative Binomial(θ)".
 _Z_FAMILIES = ("binomial", "poisson", "Negative Binomial")
-
-
-def summary_of(fit):
-    """``summary(fit)`` with R's dispatch: a fit class with its own ``summary`` method
-    (``NegBinGLM``: summary.negbin, dispersion 1) uses it, a plain glm ``summary.glm``."""
-    method = getattr(type(fit), "summary", None)
-    return method(fit) if method is not None else summary_glm(fit)
-
-
-def vcov_of(fit) -> pd.DataFrame:
-    """``vcov(fit)`` with R's dispatch (``vcov.negbin`` uses dispersion 1)."""
-    method = getattr(type(fit), "vcov", None)
-    return method(fit) if method is not None else vcov_glm(fit)
 
 
 def match_parm(parm: Union[None, str, int, Sequence], names: Sequence[str],
@@ -217,7 +203,7 @@ def profile(fit, which=None, alpha: float = 0.01, maxsteps: int = 10,
     non_aliased = ~np.isnan(b0)
     p = len(names)
     which_pos = match_parm(which, names)
-    summ = summary_of(fit)
+    summ = summary(fit)  # dispatches: summary.negbin uses dispersion 1
     std_err = summ.coefficients["Std. Error"]
     y, offset, weights = _profile_data(fit)
     n = y.shape[0]

@@ -18,7 +18,7 @@ from rglm.errors import RError, rwarn
 from rglm.linalg.qr import chol2inv
 from rglm.results.residuals import deviance_residuals, naresid
 
-__all__ = ["summary", "summary_from_qr", "GLMSummary", "vcov", "estimate_dispersion"]
+__all__ = ["summary", "summary_glm", "summary_from_qr", "GLMSummary", "vcov", "estimate_dispersion"]
 
 
 def estimate_dispersion(fit, warn: bool = True) -> tuple[float, bool]:
@@ -114,13 +114,11 @@ class GLMSummary:
         return to_html(self)
 
 
-@singledispatch
-def summary(fit, dispersion: Optional[float] = None, correlation: bool = False,
-            symbolic_cor: bool = False) -> GLMSummary:
+def summary_glm(fit, dispersion: Optional[float] = None, correlation: bool = False,
+                symbolic_cor: bool = False) -> GLMSummary:
     """Summarise a glm fit. R: ``summary.glm(object, dispersion, correlation, symbolic.cor)``.
 
-    A user-supplied ``dispersion`` gives z statistics and normal p-values, as in R. Other
-    fitted classes (e.g. :class:`rglm.results.bigglm.BigGLM`) register their own method.
+    A user-supplied ``dispersion`` gives z statistics and normal p-values, as in R.
     """
     if dispersion is None:
         disp, est_disp = estimate_dispersion(fit)
@@ -133,6 +131,12 @@ def summary(fit, dispersion: Optional[float] = None, correlation: bool = False,
     return summary_from_qr(fit, None if qr is None else qr.qr, None if qr is None else qr.pivot,
                            disp, est_disp, naresid(fit, deviance_residuals(fit)),
                            correlation, symbolic_cor)
+
+
+#: ``rglm.summary(fit, ...)``: R's generic ``summary()``. Dispatches on the class of the
+#: fit like R's S3 dispatch: :func:`summary_glm` for glm fits; other classes
+#: (``BigGLM``, ``NegBinGLM``) register their method in their own module.
+summary = singledispatch(summary_glm)
 
 
 def summary_from_qr(fit, qr, pivot, disp: float, est_disp: bool, deviance_resid: pd.Series,
