@@ -12,7 +12,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1] / "rglm"
 
 # Lower number = lower layer. Leaf utilities are importable from anywhere.
-LEAVES = {"rglm", "rglm.errors", "rglm.formula.ast", "rglm.printing.rformat"}
+LEAVES = {"rglm", "rglm.errors", "rglm.callerenv", "rglm.formula.ast", "rglm.printing.rformat"}
 LAYERS = {
     "formula": 1, "families": 1, "linalg": 1, "datasets": 1,
     "fit": 2, "results": 3, "printing": 4, "api": 5, "cli": 6, "__main__": 7,

@@ -14,30 +14,14 @@ order of the function's formals, each as the user wrote it. Python evaluates arg
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Mapping, Optional
 
 import numpy as np
 
+from rglm.callerenv import caller_namespace
 from rglm.formula import ast
 
 __all__ = ["caller_namespace", "value_node", "build_call"]
-
-
-def caller_namespace() -> dict[str, Any]:
-    """Globals then locals of the first stack frame outside the rglm package.
-
-    R evaluates formula variables missing from ``data`` in the formula's environment; the
-    Python analogue is the namespace of the code that called ``rglm.glm``.
-    """
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "rglm":
-        frame = frame.f_back
-    if frame is None:
-        return {}
-    ns = dict(frame.f_globals)
-    ns.update(frame.f_locals)
-    return ns
 
 
 def _name_in(namespace: Mapping[str, Any], obj: Any) -> Optional[str]:

@@ -10,13 +10,13 @@ the call R would print.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from typing import Any, Mapping, Optional, Union
 
 import numpy as np
 import pandas as pd
 
+from rglm.callerenv import caller_namespace
 from rglm.errors import RError
 from rglm.formula import ast
 from rglm.formula.deparse import deparse1
@@ -104,18 +104,6 @@ def _update_formula_node(old, new) -> ast.Call:
 # ------------------------------------------------------------------------------------
 # re-evaluating the call
 # ------------------------------------------------------------------------------------
-
-def _caller_namespace() -> dict:
-    """Globals and locals of the first frame outside rglm (R's ``parent.frame()``)."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "rglm":
-        frame = frame.f_back
-    if frame is None:
-        return {}
-    ns = dict(frame.f_globals)
-    ns.update(frame.f_locals)
-    return ns
-
 
 def _constant(node: ast.Node) -> Any:
     if isinstance(node, ast.Constant) and node.name in ("TRUE", "FALSE"):
@@ -248,7 +236,7 @@ def evaluate_call(fit, changes: Mapping[str, Any], frame_object: bool = False):
     """
     from rglm.api.glm import glm
 
-    namespace = _caller_namespace()
+    namespace = caller_namespace()
     rchanges = _normalise_changes(changes)
     args = _merged_call(fit, None, rchanges)
     kwargs = _argument_values(fit, args, rchanges, namespace)
@@ -295,7 +283,7 @@ def update(fit, formula: Optional[Union[str, ast.Call]] = None, **changes: Any):
     from rglm.api.glm import glm
     from rglm.results.generics import formula as formula_of
 
-    namespace = _caller_namespace()
+    namespace = caller_namespace()
     rchanges = _normalise_changes(changes)
     formula_node = None
     if formula is not None:
