@@ -436,6 +436,9 @@ def write_results(path: Path, all_runs: dict, families, repeats_of) -> None:
              f"{RGLM_VS_R_RTOL:g} relative; the others are compared with R.", ""]
     for n, runs in all_runs.items():
         lines += table(n, runs, families)
+    big = BENCH_DIR / "RESULTS_bigglm.md"
+    if big.exists():  # written by bench/bigglm_bench.py
+        lines += ["", big.read_text()]
     path.write_text("\n".join(lines))
 
 
