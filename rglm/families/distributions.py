@@ -13,6 +13,7 @@ from scipy import special
 
 from rglm.errors import rwarn
 from rglm.families._loader import log_dbinom_raw, log_dpois_raw
+from rglm.families.elementwise import blockwise, piecewise
 
 __all__ = [
     "log_dbinom", "log_dpois", "log_dgamma",
@@ -25,9 +26,20 @@ def _f(x) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
 
 
-def _nonint(x: np.ndarray) -> np.ndarray:
-    # R_nonint: more than 1e-7 (relative) away from an integer.
-    return np.abs(x - np.round(x)) > 1e-7 * np.maximum(1.0, np.abs(x))
+def _flat_broadcast(*args) -> tuple[tuple, list[np.ndarray]]:
+    """The broadcast shape of ``args``, and the float64 arguments broadcast to it and
+    flattened (a length-one ``args`` stays a view; a broadcast one becomes a copy)."""
+    arrays = np.broadcast_arrays(*(_f(a) for a in args))
+    return arrays[0].shape, [a.reshape(-1) for a in arrays]
+
+
+def _nonint(x: np.ndarray, rounded: np.ndarray) -> np.ndarray:
+    """R_nonint: more than 1e-7 (relative) away from the integer ``rounded = round(x)``."""
+    gap = np.abs(x - rounded)
+    scale = np.abs(x)
+    np.maximum(scale, 1.0, out=scale)
+    scale *= 1e-7
+    return gap > scale
 
 
 def log_dbinom(x, size, prob) -> np.ndarray:
@@ -45,13 +57,15 @@ def log_dpois(x, lam) -> np.ndarray:
     R: stats::dpois(x, lambda, log = TRUE): a non-integer ``x`` gives ``-Inf`` and the
     warning ``non-integer x = %f`` (one per value, as R's C code warns per element).
     """
-    x, lam = np.broadcast_arrays(_f(x), _f(lam))
-    nonint = _nonint(x)
+    shape, (x, lam) = _flat_broadcast(x, lam)
+    rounded = np.round(x)
+    nonint = _nonint(x, rounded)
     for value in x[nonint]:
         rwarn("non-integer x = %f" % value)
-    out = log_dpois_raw(np.round(x), lam)
-    out = np.where(nonint | (x < 0) | ~np.isfinite(x), -np.inf, out)
-    return np.where(np.isnan(x) | np.isnan(lam), np.nan, out)
+    out = log_dpois_raw(rounded, lam)
+    out[nonint | (x < 0) | ~np.isfinite(x)] = -np.inf
+    out[np.isnan(x) | np.isnan(lam)] = np.nan
+    return out.reshape(shape)
 
 
 def log_dgamma(x, shape, scale) -> np.ndarray:
@@ -62,19 +76,36 @@ def log_dgamma(x, shape, scale) -> np.ndarray:
     ``x < 0`` (``-Inf``), ``x == 0`` (``+Inf``, ``-log(scale)`` or ``-Inf`` for shape
     below, equal to or above 1) and invalid parameters (NaN).
     """
-    x, a, s = np.broadcast_arrays(_f(x), _f(shape), _f(scale))
+    out_shape, (x, a, s) = _flat_broadcast(x, shape, scale)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = x / s
-        big = log_dpois_raw(a - 1, z) - np.log(s)
-        small = log_dpois_raw(a, z) + np.where(np.isfinite(a / x), np.log(a / x),
-                                                np.log(a) - np.log(x))
-        out = np.where(a < 1, small, big)
-        at_zero = np.where(a < 1, np.inf, np.where(a > 1, -np.inf, -np.log(s)))
-    out = np.where(x == 0, at_zero, out)
-    out = np.where(x < 0, -np.inf, out)
-    out = np.where((a == 0) & (x >= 0), np.where(x == 0, np.inf, -np.inf), out)
-    return np.where((a < 0) | (s <= 0) | np.isnan(a) | np.isnan(s) | np.isnan(x),
-                    np.nan, out)
+        out = piecewise(a < 1, _dgamma_small_shape, _dgamma_large_shape, x, a, s)
+        zero = x == 0
+        at_zero = np.where(a[zero] < 1, np.inf, np.where(a[zero] > 1, -np.inf, -np.log(s[zero])))
+    out[zero] = at_zero
+    out[x < 0] = -np.inf
+    shape_zero = (a == 0) & (x >= 0)
+    out[shape_zero] = np.where(zero[shape_zero], np.inf, -np.inf)
+    out[(a < 0) | (s <= 0) | np.isnan(a) | np.isnan(s) | np.isnan(x)] = np.nan
+    return out.reshape(out_shape)
+
+
+def _dgamma_large_shape(x: np.ndarray, a: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """dgamma for ``shape >= 1``: ``dpois_raw(shape - 1, x/scale) / scale``, on the log scale."""
+    return log_dpois_raw(a - 1, x / s) - np.log(s)
+
+
+def _dgamma_small_shape(x: np.ndarray, a: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """dgamma for ``shape < 1``: ``dpois_raw(shape, x/scale) * shape/x``, on the log scale."""
+    log_ratio = piecewise(np.isfinite(a / x), _log_ratio, _log_difference, a, x)
+    return log_dpois_raw(a, x / s) + log_ratio
+
+
+def _log_ratio(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return np.log(a / x)
+
+
+def _log_difference(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return np.log(a) - np.log(x)
 
 
 def aic_gaussian(y, n, mu, wt, dev) -> float:
@@ -95,15 +126,23 @@ def aic_binomial(y, n, mu, wt, dev) -> float:
     """
     y, n, mu, wt = np.broadcast_arrays(_f(y), _f(n), _f(mu), _f(wt))
     m = n if np.any(n > 1) else wt
-    with np.errstate(divide="ignore", invalid="ignore"):
+
+    def terms(y, m, mu, wt):
         factor = np.where(m > 0, wt / m, 0.0)
-        return float(-2 * np.sum(factor * log_dbinom(np.round(m * y), np.round(m), mu)))
+        return factor * log_dbinom(np.round(m * y), np.round(m), mu)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(-2 * np.sum(blockwise(terms, y, m, mu, wt)))
 
 
 def aic_poisson(y, n, mu, wt, dev) -> float:
     """``-2 sum(dpois(y, mu, log = TRUE) * wt)``."""
+
+    def terms(y, mu, wt):
+        return log_dpois(y, mu) * wt
+
     with np.errstate(invalid="ignore"):
-        return float(-2 * np.sum(log_dpois(y, mu) * _f(wt)))
+        return float(-2 * np.sum(blockwise(terms, *np.broadcast_arrays(_f(y), _f(mu), _f(wt)))))
 
 
 def aic_gamma(y, n, mu, wt, dev) -> float:
@@ -113,9 +152,12 @@ def aic_gamma(y, n, mu, wt, dev) -> float:
     """
     wt = _f(wt)
     disp = dev / np.sum(wt)
+
+    def terms(y, mu, wt):
+        return log_dgamma(y, 1 / disp, mu * disp) * wt
+
     with np.errstate(divide="ignore", invalid="ignore"):
-        ld = log_dgamma(y, 1 / disp, _f(mu) * disp)
-        return float(-2 * np.sum(ld * wt) + 2)
+        return float(-2 * np.sum(blockwise(terms, *np.broadcast_arrays(_f(y), _f(mu), wt))) + 2)
 
 
 def aic_inverse_gaussian(y, n, mu, wt, dev) -> float:

@@ -71,7 +71,15 @@ class Link:
 
 
 def _f(x) -> np.ndarray:
-    return np.array(x, dtype=np.float64, copy=True)
+    # No copy: no link function writes into its argument, and each returns a new array.
+    return np.asarray(x, dtype=np.float64)
+
+
+def _floor_eps(values):
+    """``pmax(values, .Machine$double.eps)``, in place: ``values`` is a new result."""
+    if isinstance(values, np.ndarray):  # a 0-d argument gives a numpy scalar instead
+        return np.maximum(values, EPS, out=values)
+    return np.maximum(values, EPS)
 
 
 def _always_valid(eta) -> bool:
@@ -101,19 +109,26 @@ def _logit_linkfun(mu):
 
 def _logit_linkinv(eta):
     eta = _f(eta)
+    if eta.ndim == 0:
+        return _logit_linkinv(eta.reshape(1))[0]
     with np.errstate(over="ignore"):
-        tmp = np.where(eta < -_LOGIT_THRESH, EPS,
-                       np.where(eta > _LOGIT_THRESH, _INVEPS, np.exp(eta)))
-    return tmp / (1 + tmp)
+        tmp = np.exp(eta)
+    np.copyto(tmp, EPS, where=eta < -_LOGIT_THRESH)
+    np.copyto(tmp, _INVEPS, where=eta > _LOGIT_THRESH)
+    return np.divide(tmp, 1 + tmp, out=tmp)
 
 
 def _logit_mu_eta(eta):
     eta = _f(eta)
+    if eta.ndim == 0:
+        return _logit_mu_eta(eta.reshape(1)).reshape(())
     with np.errstate(over="ignore", invalid="ignore"):
         ex = np.exp(eta)
         opexp = 1 + ex
-        val = ex / (opexp * opexp)
-    return np.where((eta > _LOGIT_THRESH) | (eta < -_LOGIT_THRESH), EPS, val)
+        np.multiply(opexp, opexp, out=opexp)
+        val = np.divide(ex, opexp, out=ex)
+    np.copyto(val, EPS, where=(eta > _LOGIT_THRESH) | (eta < -_LOGIT_THRESH))
+    return val
 
 
 # ---- probit ------------------------------------------------------------------------------
@@ -192,7 +207,7 @@ def _cloglog_mu_eta(eta):
 # ---- identity, log, sqrt, 1/mu^2, inverse --------------------------------------------------
 
 def _identity(x):
-    return _f(x)
+    return np.array(x, dtype=np.float64, copy=True)  # a new array, as from every link
 
 
 def _ones(eta):
@@ -206,7 +221,7 @@ def _log_linkfun(mu):
 
 def _exp_floor(eta):
     with np.errstate(over="ignore"):
-        return np.maximum(np.exp(_f(eta)), EPS)
+        return _floor_eps(np.exp(_f(eta)))
 
 
 def _sqrt_linkfun(mu):

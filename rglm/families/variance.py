@@ -21,7 +21,8 @@ __all__ = [
 
 
 def _f(x) -> np.ndarray:
-    return np.array(x, dtype=np.float64, copy=True)
+    # No copy: nothing here writes into mu, and var_mu copies explicitly.
+    return np.asarray(x, dtype=np.float64)
 
 
 def var_constant(mu) -> np.ndarray:
@@ -37,7 +38,7 @@ def var_mu_1mu(mu) -> np.ndarray:
 
 def var_mu(mu) -> np.ndarray:
     """``V(mu) = mu`` (poisson, quasipoisson, quasi "mu")."""
-    return _f(mu)
+    return np.array(mu, dtype=np.float64, copy=True)  # a new array, never mu itself
 
 
 def var_mu2(mu) -> np.ndarray:

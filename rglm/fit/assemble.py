@@ -9,7 +9,7 @@ import numpy as np
 from rglm.errors import RError
 from rglm.fit.control import GlmControl
 from rglm.fit.records import GlmFitResult, GlmQR
-from rglm.fit.setup import FitData
+from rglm.fit.setup import FitData, deviance, means, mu_eta_at
 
 if TYPE_CHECKING:  # pragma: no cover
     from rglm.fit.irls import IrlsOutcome
@@ -38,18 +38,27 @@ def null_deviance(data: FitData, intercept: bool) -> float:
     R: ``glm.fit``'s ``nulldev``. With both an offset and an intercept, ``glm()`` replaces
     it by an intercept-only fit; that refit is the caller's job.
     """
-    family = data.family
     if intercept:
-        wtdmu = np.full(data.nobs, np.sum(data.weights * data.y) / np.sum(data.weights))
+        # One number for every row: dev_resids recycles it, as R's rep() would.
+        wtdmu = np.sum(data.weights * data.y) / np.sum(data.weights)
     else:
-        wtdmu = np.asarray(family.linkinv(data.offset), dtype=np.float64)
-    return float(np.sum(family.dev_resids(data.y, wtdmu, data.weights)))
+        wtdmu = means(data, data.offset)
+    return deviance(data, wtdmu)
 
 
 def _degrees_of_freedom(data: FitData, rank: int, intercept: bool) -> tuple[int, int]:
     """``(df.residual, df.null)``: rows with zero (modified) prior weight do not count."""
     n_ok = data.nobs - int(np.sum(data.weights == 0))
     return n_ok - rank, n_ok - int(bool(intercept))
+
+
+def _working_weights(working, nobs: int) -> np.ndarray:
+    """R's ``weights``: ``w^2`` on the informative rows, 0 elsewhere."""
+    if working.w.shape[0] == nobs:  # every row informative
+        return np.square(working.w)
+    wt = np.zeros(nobs)
+    wt[working.good] = np.square(working.w)
+    return wt
 
 
 def _aic(data: FitData, mu: np.ndarray, dev: float, rank: int) -> float:
@@ -94,9 +103,9 @@ def assemble(data: FitData, outcome: "IrlsOutcome", control: GlmControl,
     coef = _final_coefficients(outcome, data.nvars)
     rank = fit.qr.rank
     mu, eta = outcome.mu, outcome.eta
-    residuals = (data.y - mu) / family.mu_eta(eta)
-    wt = np.zeros(data.nobs)
-    wt[working.good] = working.w**2
+    residuals = data.y - mu
+    residuals /= mu_eta_at(family, eta, mu)
+    wt = _working_weights(working, data.nobs)
     df_residual, df_null = _degrees_of_freedom(data, rank, intercept)
     glm_qr = GlmQR(qr=fit.qr.qr, qraux=fit.qr.qraux, pivot=fit.qr.pivot + 1, rank=rank,
                    tol=fit.qr.tol)

@@ -3,8 +3,10 @@
 The steps, each a function below: :func:`~rglm.fit.setup.prepare` (coercion and the
 family's initialize), :func:`initial_eta` (etastart > start > mustart),
 :func:`working_response` (z and w on the informative rows), the WLS step
-(:mod:`rglm.fit.wls`), :func:`evaluate` (eta, mu, deviance of new coefficients), the two
-step-halvings, :func:`has_converged`, and :mod:`rglm.fit.assemble` (the result record).
+(:mod:`rglm.fit.wls`: factored at every iteration, its QR decomposition and effects
+completed for the last step only), :func:`evaluate` (eta, mu, deviance of new
+coefficients), the two step-halvings, :func:`has_converged`, and :mod:`rglm.fit.assemble`
+(the result record).
 
 The loop deliberately reproduces R's bookkeeping: the returned working weights, QR, R and
 effects belong to the last WLS step (computed at the previous iterate's mu), while the
@@ -15,7 +17,7 @@ exactly that, not a refit at the final estimate.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
@@ -25,8 +27,8 @@ from rglm.families import gaussian
 from rglm.fit.assemble import assemble, fit_empty
 from rglm.fit.control import GlmControl, as_control
 from rglm.fit.records import GlmFitResult
-from rglm.fit.setup import FitData, deparse_names, prepare
-from rglm.fit.wls import weighted_design, wls_step, wls_tolerance
+from rglm.fit.setup import FitData, deparse_names, deviance, means, mu_eta_at, prepare
+from rglm.fit.wls import WlsStep, weighted_design, wls_step, wls_tolerance
 from rglm.linalg.qr import LSFit
 
 __all__ = ["glm_fit", "initial_eta", "working_response", "evaluate", "has_converged",
@@ -45,10 +47,14 @@ class Iterate:
 
 @dataclass(frozen=True)
 class Working:
-    """Working response and weights on the informative rows ``good``."""
+    """Working response and weights on the informative rows ``good``.
+
+    ``z`` is None in the record the IRLS keeps after its WLS step, which needs only
+    ``z * w``: ``glm.fit`` returns ``good`` and ``w^2`` but not ``z``.
+    """
 
     good: np.ndarray
-    z: np.ndarray
+    z: Optional[np.ndarray]
     w: np.ndarray
 
 
@@ -57,8 +63,9 @@ class IrlsOutcome:
     """State when the loop ends.
 
     ``coef`` is R's ``coef`` (None if no iteration completed); ``eta``/``mu``/``dev``
-    those of the last accepted coefficients; ``fit``/``working`` those of the last WLS;
-    ``informative`` is False when the loop stopped for want of informative rows.
+    those of the last accepted coefficients; ``fit``/``working`` those of the last WLS
+    (``working`` without ``z``, and None once the loop has stopped for want of informative
+    rows: ``informative`` is then False, and glm.fit fails before using either).
     """
 
     coef: Optional[np.ndarray]
@@ -78,10 +85,6 @@ def _valid(family, eta, mu) -> bool:
     valideta = getattr(family, "valideta", None)
     validmu = getattr(family, "validmu", None)
     return bool((valideta is None or valideta(eta)) and (validmu is None or validmu(mu)))
-
-
-def _deviance(data: FitData, mu: np.ndarray) -> float:
-    return float(np.sum(data.family.dev_resids(data.y, mu, data.weights)))
 
 
 def _trace(text: str, value: float, suffix: str = "") -> None:
@@ -115,43 +118,71 @@ def working_response(data: FitData, eta: np.ndarray, mu: np.ndarray) -> Optional
 
     R: the top of the IRLS loop. Rows with zero prior weight or ``mu_eta == 0`` carry no
     information and are left out of the WLS. Returns None when no row is informative.
+    ``mu`` must be ``linkinv(eta)``, as everywhere in the loop.
     """
     family = data.family
     positive = data.weights > 0
+    every_row = bool(positive.all())
     variance = family.variance(mu)
-    varmu = variance[positive]
+    varmu = variance if every_row else variance[positive]
     if np.isnan(varmu).any():
         raise RError("NAs in V(mu)")
     if (varmu == 0).any():
         raise RError("0s in V(mu)")
-    mu_eta = family.mu_eta(eta)
-    if np.isnan(mu_eta[positive]).any():
+    mu_eta = mu_eta_at(family, eta, mu)
+    if np.isnan(mu_eta if every_row else mu_eta[positive]).any():
         raise RError("NAs in d(mu)/d(eta)")
     good = positive & (mu_eta != 0)
+    if every_row and good.all():
+        w = _working_w(data.weights, mu_eta, variance)
+        del variance, varmu  # an n-vector fewer while z is made
+        return Working(good=good, z=_working_z(data, eta, mu, mu_eta), w=w)
     if not good.any():
         return None
-    d = mu_eta[good]
-    z = (eta - data.offset)[good] + (data.y - mu)[good] / d
-    w = np.sqrt(data.weights[good] * d**2 / variance[good])
-    return Working(good=good, z=z, w=w)
+    eta, mu, d = eta[good], mu[good], mu_eta[good]
+    z = (eta - data.offset[good]) + (data.y[good] - mu) / d
+    return Working(good=good, z=z, w=_working_w(data.weights[good], d, variance[good]))
+
+
+def _working_z(data: FitData, eta, mu, mu_eta) -> np.ndarray:
+    """``(eta - offset) + (y - mu) / mu.eta``, every row informative (a new array)."""
+    z = eta - data.offset
+    step = data.y - mu
+    step /= mu_eta
+    z += step
+    return z
+
+
+def _working_w(weights, mu_eta, variance) -> np.ndarray:
+    """``sqrt((weights * mu.eta^2) / variance)``, R's order of operations (a new array)."""
+    w = np.square(mu_eta)
+    np.multiply(weights, w, out=w)
+    w /= variance
+    return np.sqrt(w, out=w)
+
+
+def _weighted_response(working: Working) -> tuple[Working, np.ndarray]:
+    """``z * w`` for the WLS step, and the working record without ``z``."""
+    return replace(working, z=None), working.z * working.w
 
 
 def evaluate(data: FitData, coef: np.ndarray) -> Iterate:
     """Linear predictor (all rows, offset included), means and deviance of ``coef``."""
-    eta = data.x @ coef + data.offset
-    mu = np.asarray(data.family.linkinv(eta), dtype=np.float64)
-    return Iterate(coef=coef, eta=eta, mu=mu, dev=_deviance(data, mu))
+    eta = data.x @ coef
+    eta += data.offset
+    mu = means(data, eta)
+    return Iterate(coef=coef, eta=eta, mu=mu, dev=deviance(data, mu))
 
 
-def _unpivot(fit: LSFit, nvars: int) -> np.ndarray:
+def _unpivot(step: WlsStep, nvars: int) -> np.ndarray:
     """``start[fit$pivot] <- fit$coefficients``: aliased columns get coefficient 0."""
     coef = np.empty(nvars)
-    coef[fit.qr.pivot] = fit.coefficients
+    coef[step.pivot] = step.coefficients
     return coef
 
 
-def _check_rank(fit: LSFit, nobs: int, nvars: int, singular_ok: bool) -> None:
-    rank = fit.qr.rank
+def _check_rank(step: WlsStep, nobs: int, nvars: int, singular_ok: bool) -> None:
+    rank = step.rank
     if nobs < rank:
         noun = "observation" if nobs == 1 else "observations"
         raise RError(f"X matrix has rank {rank}, but only {nobs} {noun}")
@@ -188,9 +219,9 @@ def _halve_out_of_bounds(data: FitData, current: Iterate, coefold, control: GlmC
         # R does not recompute the deviance inside this loop, only once it is left.
         coef = (current.coef + coefold) / 2
         eta = data.x @ coef + data.offset
-        current = Iterate(coef=coef, eta=eta, mu=np.asarray(data.family.linkinv(eta)), dev=np.nan)
+        current = Iterate(coef=coef, eta=eta, mu=means(data, eta), dev=np.nan)
     current = Iterate(coef=current.coef, eta=current.eta, mu=current.mu,
-                      dev=_deviance(data, current.mu))
+                      dev=deviance(data, current.mu))
     if control.trace:
         _trace("Step halved: new deviance = ", current.dev)
     return current
@@ -204,34 +235,40 @@ def has_converged(dev: float, devold: float, epsilon: float) -> bool:
 def irls(data: FitData, eta: np.ndarray, coefold, control: GlmControl,
          singular_ok: bool) -> IrlsOutcome:
     """The IRLS loop, ``for (iter in 1:maxit)``, with R's breaks and step-halvings."""
-    mu = np.asarray(data.family.linkinv(eta), dtype=np.float64)
+    mu = means(data, eta)
     if not _valid(data.family, eta, mu):
         raise RError("cannot find valid starting values: please specify some")
-    devold = _deviance(data, mu)
+    devold = deviance(data, mu)
     current = Iterate(coef=coefold, eta=eta, mu=mu, dev=devold)
     tol = wls_tolerance(control.epsilon)
-    coef, fit, working, buffer = None, None, None, None
+    coef, step, working, buffer = None, None, None, None
     boundary = converged = False
     informative = True
     iteration = 0
     for iteration in range(1, control.maxit + 1):
+        # The previous step's weights are superseded now (and, should no row be
+        # informative, glm.fit fails before using them).
+        working = None
         step_working = working_response(data, current.eta, current.mu)
         if step_working is None:
             converged, informative = False, False
             rwarn(f"no observations informative at iteration {iteration}")
             break
-        working = step_working
+        working, zw = _weighted_response(step_working)
+        del step_working
+        # Refilling the work array supersedes the previous step, whose pending LSFit
+        # (held in this memory) is never needed: R keeps only the last step's.
         xw = weighted_design(data.x, working.good, working.w, out=buffer)
-        fit = wls_step(xw, working.z * working.w, tol)
-        # The decomposition lives in xw; only the last step's is ever kept, so the
-        # next iteration may reuse that memory.
+        step = wls_step(xw, zw, tol)
         buffer = xw
-        if not np.isfinite(fit.coefficients).all():
+        if not np.isfinite(step.coefficients).all():
             converged = False
             rwarn(f"non-finite coefficients at iteration {iteration}")
             break
-        _check_rank(fit, data.nobs, data.nvars, singular_ok)
-        current = evaluate(data, _unpivot(fit, data.nvars))
+        _check_rank(step, data.nobs, data.nvars, singular_ok)
+        # The previous eta and mu are not needed past this point: free them first.
+        del current
+        current = evaluate(data, _unpivot(step, data.nvars))
         if control.trace:
             _trace("Deviance = ", current.dev, f" Iterations - {iteration}")
         boundary = False
@@ -247,6 +284,8 @@ def irls(data: FitData, eta: np.ndarray, coefold, control: GlmControl,
             break
         devold = current.dev
         coef = coefold = current.coef
+    # Nothing has written to the work array since the last step: finish that one only.
+    fit = None if step is None else step.lsfit
     return IrlsOutcome(coef=coef, eta=current.eta, mu=current.mu, dev=current.dev, fit=fit,
                        working=working, iter=iteration, converged=converged, boundary=boundary,
                        informative=informative)
@@ -313,6 +352,8 @@ def glm_fit(x, y, weights=None, start=None, etastart=None, mustart=None, offset=
     if data.nvars == 0:
         return fit_empty(data, control, intercept)
     eta, coefold = initial_eta(data, etastart, start)
+    # The starting means have served: an n-vector less for the rest of the fit.
+    data = replace(data, mustart=None)
     outcome = irls(data, eta, coefold, control, singular_ok)
     _warn_after_loop(outcome, family)
     return assemble(data, outcome, control, intercept)

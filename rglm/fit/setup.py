@@ -11,8 +11,9 @@ from typing import Any, Optional
 import numpy as np
 
 from rglm.errors import RError
+from rglm.families.elementwise import blockwise
 
-__all__ = ["FitData", "prepare", "deparse_names"]
+__all__ = ["FitData", "prepare", "deparse_names", "means", "deviance", "mu_eta_at"]
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,9 @@ class FitData:
         Offset, zeros when none was given.
     n : ndarray
         Trial totals for the aic.
-    mustart : ndarray
-        Starting means (the user's when given, else the family's).
+    mustart : ndarray or None
+        Starting means (the user's when given, else the family's); None once the
+        starting linear predictor has been computed from them.
     family : Family
     xnames, ynames : tuple of str or None
     """
@@ -42,7 +44,7 @@ class FitData:
     weights: np.ndarray
     offset: np.ndarray
     n: np.ndarray
-    mustart: np.ndarray
+    mustart: Optional[np.ndarray]
     family: Any
     xnames: Optional[tuple]
     ynames: Optional[tuple]
@@ -54,6 +56,33 @@ class FitData:
     @property
     def nvars(self) -> int:
         return self.x.shape[1]
+
+
+def means(data: FitData, eta: np.ndarray) -> np.ndarray:
+    """``mu = linkinv(eta)`` (evaluated on row blocks: the link's temporaries stay small)."""
+    return np.asarray(blockwise(data.family.linkinv, eta), dtype=np.float64)
+
+
+def deviance(data: FitData, mu) -> float:
+    """R's ``sum(dev.resids(y, mu, weights))``; ``mu`` a vector or one number for all rows.
+
+    The unit deviances are evaluated on row blocks into one vector and summed as a whole,
+    so the sum is the same as without blocks.
+    """
+    return float(np.sum(blockwise(data.family.dev_resids, data.y, mu, data.weights)))
+
+
+def mu_eta_at(family, eta: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    """``mu.eta(eta)``; ``mu`` itself when the link's derivative is its inverse.
+
+    The log link's ``mu.eta`` and ``linkinv`` are the same function in R (``pmax(exp(eta),
+    .Machine$double.eps)``), so with ``mu = linkinv(eta)`` the result is ``mu``, bit for
+    bit, without another exponential over n rows.
+    """
+    link = getattr(family, "linkobj", None)
+    if link is not None and link.mu_eta is link.linkinv:
+        return mu
+    return family.mu_eta(eta)
 
 
 def _design(x, xnames):

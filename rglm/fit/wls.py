@@ -1,19 +1,27 @@
 """The weighted least-squares step of the IRLS.
 
 R: ``.Call(C_Cdqrls, x[good, , drop = FALSE] * w, z * w, min(1e-7, epsilon/1000))``.
-Kept apart so that a faster solver (Cholesky on X'WX, blocked BLAS-3 QR) can replace
-:func:`wls_step` without touching the iteration logic; it must return an
-:class:`~rglm.linalg.qr.LSFit` with dqrdc2's rank and pivot decisions.
+Kept apart so that a faster solver can replace :func:`wls_step` without touching the
+iteration logic; it must keep dqrdc2's rank and pivot decisions.
+
+The IRLS needs only the coefficients of each step, while R returns the QR decomposition,
+effects and residuals of the last one. :func:`wls_step` therefore stops after the
+factorisation when the BLAS-3 kernel accepts the matrix (two passes over it instead of
+three), and :attr:`WlsStep.lsfit` finishes that one step on demand.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Optional
+
 import numpy as np
 
-from rglm.linalg.fastqr import fast_dqrls
+from rglm.linalg.fastqr import UnpivotedFactor, factor_unpivoted
 from rglm.linalg.qr import LSFit, dqrls
 
-__all__ = ["weighted_design", "wls_step", "wls_tolerance"]
+__all__ = ["WlsStep", "weighted_design", "wls_step", "wls_tolerance"]
 
 
 def wls_tolerance(epsilon: float) -> float:
@@ -46,17 +54,61 @@ def weighted_design(x: np.ndarray, good: np.ndarray, w: np.ndarray, out=None) ->
     return out
 
 
-def wls_step(xw: np.ndarray, zw: np.ndarray, tol: float) -> LSFit:
+@dataclass(frozen=True)
+class WlsStep:
+    """A solved weighted least-squares step, its :class:`~rglm.linalg.qr.LSFit` possibly pending.
+
+    Attributes
+    ----------
+    coefficients : ndarray, shape (p,)
+        In pivoted order, 0 beyond the rank (``fit$coefficients``).
+    pivot : ndarray of int, shape (p,)
+        0-based column permutation.
+    rank : int
+    fit : LSFit or None
+        The complete fit when the exact port computed it (it pivoted, or the kernel
+        declined); None while it is pending.
+    factor : UnpivotedFactor or None
+        The kernel's factorisation when the fit is pending.
+    xw, zw : ndarray or None
+        The weighted design and response the pending fit is finished from. ``xw`` is
+        the IRLS's reusable work array: :attr:`lsfit` must be read before the array is
+        refilled, and it writes the compact QR into it.
+    """
+
+    coefficients: np.ndarray
+    pivot: np.ndarray
+    rank: int
+    fit: Optional[LSFit] = None
+    factor: Optional[UnpivotedFactor] = None
+    xw: Optional[np.ndarray] = None
+    zw: Optional[np.ndarray] = None
+
+    @cached_property
+    def lsfit(self) -> LSFit:
+        """R's ``C_Cdqrls`` value for this step: qr, qraux, effects (residuals maybe None).
+
+        The kernel's third pass over ``xw`` (computed once, then cached: it consumes
+        ``xw``). It skips the residuals, which ``glm.fit`` does not use.
+        """
+        if self.fit is not None:
+            return self.fit
+        return self.factor.complete(self.xw, self.zw, overwrite_x=True, residuals=False)
+
+
+def wls_step(xw: np.ndarray, zw: np.ndarray, tol: float) -> WlsStep:
     """Least squares of the weighted working response on the weighted design.
 
     R: ``C_Cdqrls`` (LINPACK ``dqrls`` with limited pivoting). The BLAS-3
-    :func:`~rglm.linalg.fastqr.fast_dqrls` is tried first; it declines (``None``,
-    ``xw`` untouched) whenever dqrdc2 could pivot, and the exact port runs instead.
+    :func:`~rglm.linalg.fastqr.factor_unpivoted` is tried first and, when it accepts
+    ``xw``, only factors it (``xw`` untouched, the full fit pending). It declines
+    whenever dqrdc2 could pivot, and the exact port then runs to completion.
 
     Parameters
     ----------
     xw : ndarray, shape (m, p)
-        Weighted design; consumed (the decomposition is computed in its memory).
+        Weighted design, Fortran-ordered float64; consumed (the decomposition is, or
+        will be, computed in its memory).
     zw : ndarray, shape (m,)
         Weighted working response ``z * w``.
     tol : float
@@ -64,7 +116,13 @@ def wls_step(xw: np.ndarray, zw: np.ndarray, tol: float) -> LSFit:
 
     Returns
     -------
-    LSFit
+    WlsStep
     """
-    fit = fast_dqrls(xw, zw, tol, overwrite_x=True)
-    return fit if fit is not None else dqrls(xw, zw, tol, overwrite_x=True)
+    factor = factor_unpivoted(xw, zw, tol)
+    if factor is None:
+        fit = dqrls(xw, zw, tol, overwrite_x=True)
+        return WlsStep(coefficients=fit.coefficients, pivot=fit.qr.pivot, rank=fit.qr.rank,
+                       fit=fit)
+    p = xw.shape[1]
+    return WlsStep(coefficients=factor.coefficients, pivot=np.arange(p), rank=p,
+                   factor=factor, xw=xw, zw=zw)

@@ -130,21 +130,25 @@ class ModelMatrix:
 # xlevels
 # ------------------------------------------------------------------------------------
 
-def get_xlevels(t: Terms, mf: ModelFrame) -> Optional[dict]:
+def get_xlevels(t: Terms, mf: ModelFrame, cats: Optional[Mapping[str, Categorical]] = None
+                ) -> Optional[dict]:
     """Levels of every factor or character predictor.
 
     R: ``stats:::.getXlevels(terms, mf)`` — None when there is no predictor variable
     (offsets count as predictors), else a dict (empty when none is categorical).
+    ``cats`` may hold the frame's columns already coded (coding a character column of
+    many rows is not free).
     """
     names = list(mf.variables)[:len(t.variables)]
     xvars = [names[i] for i in t.predictor_variables()]
     if not xvars:
         return None
+    cats = cats or {}
     out = {}
     for name in xvars:
         v = mf.variables[name]
         if isinstance(v, pd.Series) and (is_factor(v) or is_character(v)):
-            out[name] = as_categorical(v).levels
+            out[name] = (cats[name] if name in cats else as_categorical(v)).levels
     return out
 
 
@@ -231,8 +235,10 @@ class _Block:
                 return self.values[:, j]
             out[:] = self.values[:, j]
             return out
-        # A 1-D take from the (k+1)-row contrast column is far faster than 2-D indexing.
-        return np.take(np.ascontiguousarray(self.table[:, j]), self.codes, out=out)
+        # A 1-D take from the (k+1)-row contrast column is far faster than 2-D indexing;
+        # mode="clip" (codes are in range by construction) writes straight into ``out``,
+        # where the default mode would fill a temporary first.
+        return np.take(np.ascontiguousarray(self.table[:, j]), self.codes, out=out, mode="clip")
 
 
 def _numeric_block(name: str, v: Any) -> _Block:
@@ -289,7 +295,6 @@ def model_matrix(mf: ModelFrame, contrasts: Optional[Mapping[str, Any]] = None) 
     n = mf.nrow
     names = list(mf.variables)
     var_names = names[:len(t.variables)]
-    xlevels = get_xlevels(t, mf)
 
     # Categorical columns of the frame (the response excluded), as R's isF.
     cats = {}
@@ -299,6 +304,7 @@ def model_matrix(mf: ModelFrame, contrasts: Optional[Mapping[str, Any]] = None) 
         c = as_categorical(mf.variables[name])
         if c is not None:
             cats[name] = c
+    xlevels = get_xlevels(t, mf, cats)
 
     if t.is_empty_model:
         x = np.empty((n, 0), dtype=np.float64, order="F")

@@ -164,7 +164,9 @@ def _as_float(v: Any, name: str) -> np.ndarray:
             # glm() says "'weights' must be a numeric vector"; model.frame's own message is
             # "invalid type (character) for variable '(weights)'" — R users meet glm()'s.
             raise RError(f"'{name.strip('()')}' must be a numeric vector")
-        return v.to_numpy(dtype=float, na_value=np.nan)
+        # A copy: the frame's columns may share the caller's data (copy-on-write protects
+        # pandas objects, not the numpy arrays taken from them).
+        return v.to_numpy(dtype=float, na_value=np.nan, copy=True)
     return np.asarray(v, dtype=float)
 
 
@@ -198,20 +200,28 @@ def _row_na(v: Any) -> np.ndarray:
     return v.isna().to_numpy()
 
 
-def _take(v: Any, pos: np.ndarray, index: pd.Index) -> Any:
-    """Rows ``pos`` of a column (``-1`` = a row of NA, from an NA in ``subset``)."""
-    fill = (pos < 0).any()
+def _take(v: Any, pos: Optional[np.ndarray], index: pd.Index) -> Any:
+    """Rows ``pos`` of a column (``-1`` = a row of NA, from an NA in ``subset``).
+
+    ``pos`` None means every row in order: a Series is then the column itself,
+    relabelled, without a copy (pandas' copy-on-write keeps the caller's data and the
+    frame apart).
+    """
     if isinstance(v, RMatrix):
-        vals = v.values[pos]
-        if fill:
+        # A matrix may be the caller's own numpy array, which nothing protects: a copy.
+        vals = v.values.copy() if pos is None else v.values[pos]
+        if pos is not None and (pos < 0).any():
             vals = vals.astype(float)
             vals[pos < 0] = np.nan
         return RMatrix(vals, v.colnames, index)
-    if fill:
+    if pos is None:
+        out = v.set_axis(index)
+    elif (pos < 0).any():
         arr = pd.api.extensions.take(v.array, pos, allow_fill=True)
         out = as_value(pd.Series(arr, index=index))
     else:
-        out = pd.Series(v.array.take(pos), index=index)
+        # pandas 3 copies an ndarray given to Series(); the take is already a new array.
+        out = pd.Series(v.array.take(pos), index=index, copy=False)
     out.attrs = dict(v.attrs)
     return out
 
@@ -391,13 +401,17 @@ def model_frame(formula: Union[str, Call, Terms], data: Any = None, subset: Any 
         pos = _subset_positions(sub, nr)
     else:
         pos = np.arange(nr)
+    every_row = subset is None  # pos is 0..nr-1 until rows are removed
 
     rowna = np.zeros(nr, dtype=bool)
     for v in columns.values():
         rowna |= _row_na(v)
-    na_rows = np.where(pos < 0, True, rowna[np.maximum(pos, 0)]) if nr else \
-        np.zeros(len(pos), dtype=bool)
-    sub_labels = _labels_at(labels, pos)
+    if every_row:
+        na_rows = rowna
+    else:
+        na_rows = np.where(pos < 0, True, rowna[np.maximum(pos, 0)]) if nr else \
+            np.zeros(len(pos), dtype=bool)
+    sub_labels = labels if every_row else _labels_at(labels, pos)
 
     na_record = None
     if kind in ("omit", "exclude") and na_rows.any():
@@ -405,12 +419,13 @@ def model_frame(formula: Union[str, Call, Terms], data: Any = None, subset: Any 
         na_record = NaAction(kind, omitted, sub_labels[omitted])
         pos = pos[~na_rows]
         sub_labels = sub_labels[~na_rows]
+        every_row = False
     elif kind == "fail" and na_rows.any():
         raise RError("missing values in object")
 
     frame: dict = {}
     for name, v in columns.items():
-        frame[name] = _take(v, pos, sub_labels)
+        frame[name] = _take(v, None if every_row else pos, sub_labels)
 
     if xlev:
         for name, levels in xlev.items():

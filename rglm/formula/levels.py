@@ -61,8 +61,11 @@ def as_categorical(v: Any) -> Optional[Categorical]:
         vals = v.fillna(False).to_numpy(dtype=bool).astype(np.int64)
         return Categorical(("FALSE", "TRUE"), np.where(na, -1, vals) if na.any() else vals)
     if is_character(v):
-        cat = pd.Categorical(v.to_numpy(dtype=object, na_value=None))
-        return Categorical(level_labels(cat.categories), cat.codes.astype(np.int64))
+        # R's factor(x): the sorted distinct values, NA coded -1. Factorising the string
+        # array itself (Arrow's dictionary encoding) avoids a Python object per element;
+        # its sort is code-point order, as sorting Python strings is.
+        codes, uniques = pd.factorize(v.array, sort=True)
+        return Categorical(level_labels(pd.Index(uniques)), codes.astype(np.int64, copy=False))
     return None
 
 

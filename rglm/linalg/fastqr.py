@@ -15,6 +15,15 @@ needs the Householder vectors and ``Q'y`` of its last solve only.
 Conventions:
     ``n`` rows, ``p`` columns, ``n > p``; ``k`` right-hand sides (``y`` is a vector
     or an ``(n, k)`` matrix). ``S`` is the diagonal matrix of the signs ``s``.
+
+Threads: the first pass is one BLAS call (``x'x``); the second and third make two or
+three calls per row block of :data:`_BLOCK_BYTES` (some 300 blocks at 10^6 x 21). Each is
+short, so OpenBLAS's busy-waiting threads gain little on them and collapse when the
+cores are shared: with 2 threads on a 2-core machine running other work the second pass
+took 4 times as long as with one. On a loaded or shared machine run with
+``OPENBLAS_NUM_THREADS=1`` (or ``threadpoolctl``); rglm sets no thread count itself. The
+block size fixes the order in which the cross-products are summed, hence the last bits
+of every result: changing it changes them.
 """
 
 from __future__ import annotations
@@ -22,9 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import lapack, solve_triangular
+from scipy.linalg import lapack
 
-from rglm.linalg.qr import QR, LSFit
+from rglm.linalg.qr import QR, LSFit, triangular_solve
 
 __all__ = ["fast_dqrls", "factor_unpivoted", "UnpivotedFactor"]
 
@@ -86,25 +95,27 @@ class UnpivotedFactor:
     w_over_tau: np.ndarray
     tol: float
 
-    def complete(self, x, y, *, overwrite_x: bool = False) -> LSFit:
+    def complete(self, x, y, *, overwrite_x: bool = False, residuals: bool = True) -> LSFit:
         """The :class:`~rglm.linalg.qr.LSFit` of ``dqrls(x, y, tol)``; one more pass over ``x``.
 
         ``x`` and ``y`` must be the arrays given to :func:`factor_unpivoted`, unchanged.
         With ``overwrite_x`` (and ``x`` Fortran-ordered float64) the compact ``qr`` is
-        written into ``x``.
+        written into ``x``. Without ``residuals`` (``glm.fit`` discards them) the fit's
+        ``residuals`` are None, which saves an n-vector.
         """
         x = np.asarray(x, dtype=np.float64)
         y2 = np.asarray(y, dtype=np.float64).reshape(x.shape[0], -1)
         n, p = x.shape
         out = x if overwrite_x and _reusable(x) else np.empty((n, p), order="F")
-        coefficients = self.coefficients.reshape(p, -1)
-        effects, residuals = _third_pass(x, y2, self.inv_m, coefficients, self.w_over_tau, out)
+        coefficients = self.coefficients.reshape(p, -1) if residuals else None
+        effects, resid = _third_pass(x, y2, self.inv_m, coefficients, self.w_over_tau, out)
         out[:p] = np.triu(self.r) + np.tril(self.unit_lower * self.qraux, -1)
         effects[:p] = self.effects_head
         if self.coefficients.ndim == 1:
-            residuals, effects = residuals[:, 0], effects[:, 0]
+            effects = effects[:, 0]
+            resid = None if resid is None else resid[:, 0]
         qr = QR(qr=out, qraux=self.qraux, pivot=np.arange(p), rank=p, tol=self.tol)
-        return LSFit(qr=qr, coefficients=self.coefficients, residuals=residuals,
+        return LSFit(qr=qr, coefficients=self.coefficients, residuals=resid,
                      effects=effects, pivoted=False)
 
 
@@ -201,16 +212,16 @@ def factor_unpivoted(x, y, tol: float = 1e-7) -> UnpivotedFactor | None:
     ratio = np.diag(r2) * np.diag(r1)
     if not np.all(ratio >= _MARGIN * tol):
         return None
-    top = solve_triangular(r2, (x[:p] @ inv_p1).T, trans="T").T  # Q1[:p]
+    top = triangular_solve(r2, (x[:p] @ inv_p1).T, trans=1).T  # Q1[:p]
     reflectors = _householder_from_q(top, ratio)
     if reflectors is None:
         return None
     signs, unit_lower, upper = reflectors
     tau = -signs * np.diag(upper)
     r_x = signs[:, None] * (r2 @ (r1 * norms))  # S R2 R1 D
-    effects_head = signs[:, None] * solve_triangular(r2, qty_tilde, trans="T")
-    coefficients = solve_triangular(r_x, effects_head)
-    w = solve_triangular(unit_lower, y2[:p] - effects_head, lower=True, unit_diagonal=True)
+    effects_head = signs[:, None] * triangular_solve(r2, qty_tilde, trans=1)
+    coefficients = triangular_solve(r_x, effects_head)
+    w = triangular_solve(unit_lower, y2[:p] - effects_head, lower=True, unit_diagonal=True)
     # M = diag(1/tau) U R2 (R1 D): x[p:] M^-1 is one product by a p x p inverse.
     inv_m = inv_p1 @ _upper_inverse((upper @ r2) / tau[:, None])
     return UnpivotedFactor(
@@ -277,31 +288,47 @@ def _row_blocks(n: int, p: int):
 
 
 def _second_pass(x, y2, inv_p1) -> tuple[np.ndarray, np.ndarray]:
-    """``Q~'Q~`` and ``Q~'y`` for ``Q~ = x inv_p1``, never holding ``Q~`` whole."""
+    """``Q~'Q~`` and ``Q~'y`` for ``Q~ = x inv_p1``, never holding ``Q~`` whole.
+
+    Each block of ``Q~`` is written into one reused work array: a fresh array per block
+    would be a fresh page-faulted allocation (the same BLAS calls either way).
+    """
     p = x.shape[1]
     gram2 = np.zeros((p, p))
     qty = np.zeros((p, y2.shape[1]))
+    work = _block_work(x)
     for rows in _row_blocks(*x.shape):
-        q_block = x[rows] @ inv_p1
+        q_block = work[: rows.stop - rows.start]
+        np.matmul(x[rows], inv_p1, out=q_block)
         gram2 += q_block.T @ q_block
         qty += q_block.T @ y2[rows]
     return gram2, qty
 
 
-def _third_pass(x, y2, inv_m, coefficients, w_over_tau, out) -> tuple[np.ndarray, np.ndarray]:
+def _third_pass(x, y2, inv_m, coefficients, w_over_tau, out):
     """Write ``x M^-1`` into ``out`` block by block; return ``(y - Y w, y - x b)``.
 
     ``out`` may be ``x`` itself: each block of ``x`` is read before it is replaced.
+    The residuals are None when ``coefficients`` is.
     """
     effects = np.empty_like(y2)
-    residuals = np.empty_like(y2)
+    residuals = None if coefficients is None else np.empty_like(y2)
+    work = _block_work(x)
     for rows in _row_blocks(*x.shape):
         block = x[rows]
-        residuals[rows] = y2[rows] - block @ coefficients
-        stored = block @ inv_m
+        if residuals is not None:
+            residuals[rows] = y2[rows] - block @ coefficients
+        stored = work[: rows.stop - rows.start]
+        np.matmul(block, inv_m, out=stored)
         effects[rows] = y2[rows] - stored @ w_over_tau
         out[rows] = stored
     return effects, residuals
+
+
+def _block_work(x: np.ndarray) -> np.ndarray:
+    """A C-ordered work array for one row block of ``x`` (as ``block @ a`` would be)."""
+    first = next(_row_blocks(*x.shape))
+    return np.empty((first.stop - first.start, x.shape[1]))
 
 
 def _householder_from_q(top: np.ndarray, ratio: np.ndarray):

@@ -398,6 +398,21 @@ def _matrix_power(a: np.ndarray, power: float) -> np.ndarray:
         return vectors @ ((values ** power)[:, None] * np.linalg.inv(vectors))
 
 
+def _hc2_adjustment(m: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``(I - H_gg)^(-1/2)`` for one cluster, with ``H_gg = X_g (X'WX)^-1 X_g' W_g``.
+
+    ``I - H_gg`` is not symmetric, but ``W^(1/2) (I - H_gg) W^(-1/2)`` is; its power by a
+    symmetric eigen-decomposition, transformed back, is the same matrix power without the
+    near-complex eigenvector pairs a general eigen-decomposition can return when the
+    eigenvalue 1 is repeated (then keeping the real parts would be wrong).
+    """
+    if np.all(w > 0):
+        r = np.sqrt(w)
+        sym = m * r[:, None] / r[None, :]
+        return _matrix_power((sym + sym.T) / 2, -0.5) * (1 / r)[:, None] * r[None, :]
+    return _matrix_power(m, -0.5)
+
+
 def _check_solvable(m: np.ndarray) -> None:
     """R's ``solve()`` refuses a matrix whose reciprocal condition number is below eps.
 
@@ -424,7 +439,7 @@ def _cluster_adjusted_scores(ef, X, w, res, group, g, type: str) -> np.ndarray:
         xi = X[rows]
         m = np.eye(len(rows)) - (xi @ xx1 @ xi.T) * w[rows][None, :]
         if type == "HC2":
-            adj = _matrix_power(m, -0.5)
+            adj = _hc2_adjustment(m, w[rows])
         else:
             _check_solvable(m)
             adj = np.linalg.solve(m, np.eye(len(rows)))

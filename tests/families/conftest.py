@@ -7,13 +7,10 @@ to floats here. R's length-one vectors arrive unboxed: tests wrap them with
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import pytest
 
-REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "families.json"
 _SPECIAL = {"NA": math.nan, "NaN": math.nan, "Inf": math.inf, "-Inf": -math.inf}
 
 
@@ -33,10 +30,10 @@ def _decode_scalar(value):
 
 
 @pytest.fixture(scope="session")
-def ref() -> dict:
-    """The decoded contents of tests/reference/families.json."""
-    with REFERENCE.open(encoding="utf-8") as fh:
-        data = _decode(json.load(fh))
+def ref(reference) -> dict:
+    """The decoded contents of tests/reference/families.json (a copy: the shared parsed
+    file is not modified)."""
+    data = _decode(reference("families"))
     for case in data["families"]:
         for key in ("aic", "dev"):
             case[key] = _decode_scalar(case[key])

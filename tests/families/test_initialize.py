@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -36,22 +34,16 @@ def _y(r) -> np.ndarray:
     return np.column_stack([_v(col) for col in r["y_in"]])
 
 
-def _labels():
-    import json
-    from pathlib import Path
-    path = Path(__file__).resolve().parents[1] / "reference" / "families.json"
-    return [c["label"] for c in json.loads(path.read_text(encoding="utf-8"))["initialize"]]
-
-
-@pytest.mark.parametrize("label", _labels())
-def test_initialize_matches_r(ref, label):
+# Parametrized by label; the case itself is taken from the decoded ``ref`` fixture.
+@pytest.mark.r_cases("families", lambda ref: [c["label"] for c in ref["initialize"]],
+                     arg="label", ids=None)
+def test_initialize_matches_r(ref, label, r_warnings):
     r = next(c for c in ref["initialize"] if c["label"] == label)
     fam = _family(r)
     y, w = _y(r), _v(r["weights_in"])
     y_before, w_before = y.copy(), w.copy()
     mustart = np.ones(len(y)) if r["mustart_given"] else None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with r_warnings(every=True) as caught:
         if "error" in r:
             with pytest.raises(RError) as err:
                 fam.initialize(y, w, mustart=mustart)
@@ -66,7 +58,7 @@ def test_initialize_matches_r(ref, label):
                 assert arr.dtype == np.float64
                 assert not np.shares_memory(arr, y) and not np.shares_memory(arr, w)
     expected = r["warnings"] if isinstance(r["warnings"], list) else [r["warnings"]]
-    assert [str(c.message) for c in caught] == expected
+    assert caught == expected
     np.testing.assert_array_equal(y, y_before)  # inputs untouched (NaN compares equal)
     np.testing.assert_array_equal(w, w_before)
 

@@ -5,9 +5,7 @@ Expected values: tests/reference/fit.json, made by tests/reference/make_fit.R.
 
 from __future__ import annotations
 
-import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,10 +14,17 @@ from rglm import families
 from rglm.errors import RError, RWarning
 from rglm.fit import glm_control, glm_fit
 
-REFERENCE = json.loads((Path(__file__).parents[1] / "reference" / "fit.json").read_text())
-CASES = REFERENCE["glm_fit"]
-FITTED = sorted(n for n, c in CASES.items() if c["result"] is not None)
-FAILING = sorted(n for n, c in CASES.items() if c["error"] is not None)
+
+def glm_fit_cases(where=None):
+    """Parametrize ``name, case`` with fit.json's "glm_fit" cases, in name order."""
+    return pytest.mark.r_cases("fit", lambda ref: dict(sorted(ref["glm_fit"].items())),
+                               arg="name,case", where=where)
+
+
+@pytest.fixture(scope="module")
+def cases(reference):
+    return reference("fit")["glm_fit"]
+
 
 FAMILIES = {
     "poisson": families.poisson, "binomial": families.binomial, "Gamma": families.Gamma,
@@ -61,31 +66,35 @@ def _design(inp):
     return x, names
 
 
-def _run(name):
-    inp = CASES[name]["input"]
-    x, xnames = _design(inp)
-    fam = inp["family"]
-    y = np.array(inp["y"], dtype=float)
-    control = dict(inp["control"]) if inp["control"] else None
-    kwargs = dict(
-        weights=_array(inp["weights"]), start=_array(inp["start"]),
-        etastart=_array(inp["etastart"]), mustart=_array(inp["mustart"]),
-        offset=_array(inp["offset"]), family=FAMILIES[fam["family"]](link=fam["link"]),
-        control=control, xnames=xnames,
-    )
-    if inp["intercept"] is not None:
-        kwargs["intercept"] = inp["intercept"]
-    if inp["singular_ok"] is not None:
-        kwargs["singular_ok"] = inp["singular_ok"]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit = glm_fit(x, y, **kwargs)
-            error = None
-        except RError as err:
-            fit, error = None, str(err)
-    messages = [str(w.message) for w in caught if issubclass(w.category, RWarning)]
-    return fit, error, messages
+@pytest.fixture(scope="module")
+def run(r_warnings):
+    """``run(case)`` -> (the glm_fit, or None; R's error text, or None; RWarning texts)."""
+
+    def fit_case(case):
+        inp = case["input"]
+        x, xnames = _design(inp)
+        fam = inp["family"]
+        y = np.array(inp["y"], dtype=float)
+        control = dict(inp["control"]) if inp["control"] else None
+        kwargs = dict(
+            weights=_array(inp["weights"]), start=_array(inp["start"]),
+            etastart=_array(inp["etastart"]), mustart=_array(inp["mustart"]),
+            offset=_array(inp["offset"]), family=FAMILIES[fam["family"]](link=fam["link"]),
+            control=control, xnames=xnames,
+        )
+        if inp["intercept"] is not None:
+            kwargs["intercept"] = inp["intercept"]
+        if inp["singular_ok"] is not None:
+            kwargs["singular_ok"] = inp["singular_ok"]
+        with r_warnings() as messages:
+            try:
+                fit = glm_fit(x, y, **kwargs)
+                error = None
+            except RError as err:
+                fit, error = None, str(err)
+        return fit, error, messages
+
+    return fit_case
 
 
 def _close(actual, expected, atol=0.0, rtol=1e-8):
@@ -93,13 +102,13 @@ def _close(actual, expected, atol=0.0, rtol=1e-8):
                                equal_nan=True)
 
 
-@pytest.mark.parametrize("name", FITTED)
-def test_components_match_r(name, capsys):
-    if CASES[name]["trace"]:
+@glm_fit_cases(where=lambda c: c["result"] is not None)
+def test_components_match_r(name, case, capsys, run):
+    if case["trace"]:
         pytest.importorskip("rglm.printing.rformat")
-    fit, error, _ = _run(name)
+    fit, error, _ = run(case)
     assert error is None
-    ref = CASES[name]["result"]
+    ref = case["result"]
     scale_eta = max(1.0, np.max(np.abs(_array(ref["linear_predictors"]))))
     # Coefficients whose true value is 0 (the Dobson treatment effects) are rounding noise
     # of order 1e-15 in R and here alike: compared absolutely, relative to the size of eta.
@@ -114,10 +123,10 @@ def test_components_match_r(name, capsys):
         assert getattr(fit, field) == ref[field], field
 
 
-@pytest.mark.parametrize("name", [n for n in FITTED if CASES[n]["result"]["qr"] is not None])
-def test_last_wls_components_match_r(name, capsys):
-    fit, _, _ = _run(name)
-    ref = CASES[name]["result"]
+@glm_fit_cases(where=lambda c: c["result"] is not None and c["result"]["qr"] is not None)
+def test_last_wls_components_match_r(name, case, capsys, run):
+    fit, _, _ = run(case)
+    ref = case["result"]
     rank, p = fit.rank, len(fit.coefficients)
     np.testing.assert_array_equal(fit.qr.pivot, np.atleast_1d(ref["qr"]["pivot"]))
     assert fit.qr.rank == ref["qr"]["rank"]
@@ -139,32 +148,32 @@ def test_last_wls_components_match_r(name, capsys):
     assert list(fit.effects_names) == _strings(ref["effects_names"])
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_warnings_match_r(name, capsys):
-    if CASES[name]["trace"]:
+@glm_fit_cases()
+def test_warnings_match_r(name, case, capsys, run):
+    if case["trace"]:
         pytest.importorskip("rglm.printing.rformat")
-    _, _, messages = _run(name)
-    expected = CASES[name]["warnings"]
+    _, _, messages = run(case)
+    expected = case["warnings"]
     assert messages == ([expected] if isinstance(expected, str) else list(expected))
 
 
-@pytest.mark.parametrize("name", FAILING)
-def test_errors_match_r(name):
-    _, error, _ = _run(name)
-    assert error == CASES[name]["error"]
+@glm_fit_cases(where=lambda c: c["error"] is not None)
+def test_errors_match_r(name, case, run):
+    _, error, _ = run(case)
+    assert error == case["error"]
 
 
-@pytest.mark.parametrize("name", sorted(n for n in CASES if CASES[n]["trace"]))
-def test_trace_lines_match_r(name, capsys):
+@glm_fit_cases(where=lambda c: c["trace"])
+def test_trace_lines_match_r(name, case, capsys, run):
     pytest.importorskip("rglm.printing.rformat")
-    _run(name)
-    expected = CASES[name]["trace"]
+    run(case)
+    expected = case["trace"]
     expected = [expected] if isinstance(expected, str) else expected
     assert capsys.readouterr().out.splitlines() == expected
 
 
-def test_inputs_are_not_modified():
-    case = CASES["binomial_zero_weights"]["input"]
+def test_inputs_are_not_modified(cases):
+    case = cases["binomial_zero_weights"]["input"]
     x, names = _design(case)
     y = np.array(case["y"], dtype=float)
     w = np.array(case["weights"], dtype=float)
@@ -174,21 +183,21 @@ def test_inputs_are_not_modified():
         np.testing.assert_array_equal(before, after)
 
 
-def test_dataframe_columns_give_xnames():
+def test_dataframe_columns_give_xnames(cases):
     pd = pytest.importorskip("pandas")
-    case = CASES["gamma_inverse"]["input"]
+    case = cases["gamma_inverse"]["input"]
     x, names = _design(case)
     frame = pd.DataFrame(x, columns=names)
     fit = glm_fit(frame, np.array(case["y"]), family=families.Gamma())
     assert fit.xnames == tuple(names)
 
 
-def test_default_family_is_gaussian():
-    case = CASES["gaussian_offset"]["input"]
+def test_default_family_is_gaussian(cases):
+    case = cases["gaussian_offset"]["input"]
     x, names = _design(case)
     fit = glm_fit(x, np.array(case["y"]), offset=np.array(case["offset"]), xnames=names)
     assert fit.family.family == "gaussian"
-    _close(fit.deviance, CASES["gaussian_offset"]["result"]["deviance"])
+    _close(fit.deviance, cases["gaussian_offset"]["result"]["deviance"])
 
 
 def test_more_columns_than_rows_gives_na_not_an_error():
@@ -200,8 +209,8 @@ def test_more_columns_than_rows_gives_na_not_an_error():
     np.testing.assert_array_equal(fit.R, [[fit.qr.qr[0, 0], fit.qr.qr[0, 1]], [0.0, 1.0]])
 
 
-def test_control_accepts_a_dict_and_a_record():
-    case = CASES["binomial_cloglog_maxit2"]
+def test_control_accepts_a_dict_and_a_record(cases):
+    case = cases["binomial_cloglog_maxit2"]
     x, names = _design(case["input"])
     fam = families.binomial(link="cloglog")
     with warnings.catch_warnings():

@@ -6,9 +6,6 @@ Reference: tests/reference/make_eval.R → eval.json (``contrasts``, ``contrast_
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,8 +15,6 @@ from rglm.formula.contrasts import (
     ContrastMatrix, contr_helmert, contr_poly, contr_SAS, contr_sum, contr_treatment,
     contrast_matrix,
 )
-
-REF = json.loads((Path(__file__).parents[1] / "reference" / "eval.json").read_text())
 
 FUNCTIONS = {"contr.treatment": contr_treatment, "contr.sum": contr_sum,
              "contr.helmert": contr_helmert, "contr.poly": contr_poly, "contr.SAS": contr_SAS}
@@ -41,8 +36,7 @@ def _names(index):
     return None if isinstance(index, pd.RangeIndex) else [str(v) for v in index]
 
 
-@pytest.mark.parametrize("case", REF["contrasts"],
-                         ids=[f"{c['fn'][0]}({c['n']},{c['args']})" for c in REF["contrasts"]])
+@pytest.mark.r_cases("eval", "contrasts", ids=lambda c: f"{c['fn'][0]}({c['n']},{c['args']})")
 def test_contrast_functions_match_r(case):
     frame = FUNCTIONS[case["fn"][0]](_n(case), **_args(case))
     # contr.poly(12) reaches degree 11, where the centred power matrix is so
@@ -53,8 +47,7 @@ def test_contrast_functions_match_r(case):
     assert _names(frame.index) == case.get("rownames")
 
 
-@pytest.mark.parametrize("case", REF["contrast_errors"],
-                         ids=[f"{c['fn'][0]}({c['n']})" for c in REF["contrast_errors"]])
+@pytest.mark.r_cases("eval", "contrast_errors", ids=lambda c: f"{c['fn'][0]}({c['n']})")
 def test_contrast_errors_match_r(case):
     with pytest.raises(RError) as err:
         FUNCTIONS[case["fn"][0]](_n(case), **_args(case))
@@ -83,8 +76,7 @@ SPECS = {
 }
 
 
-@pytest.mark.parametrize("case", REF["model_matrix"],
-                         ids=[c["spec"][0] for c in REF["model_matrix"]])
+@pytest.mark.r_cases("eval", "model_matrix", ids=lambda c: c["spec"][0])
 def test_model_matrix_columns_match_r(case):
     spec, how_many = SPECS[case["spec"][0]]
     cm = contrast_matrix(spec, ["a", "b", "c", "d"], how_many=how_many)
@@ -94,10 +86,10 @@ def test_model_matrix_columns_match_r(case):
                                rtol=1e-13, atol=1e-15)
 
 
-def test_fewer_than_two_levels():
+def test_fewer_than_two_levels(reference):
     with pytest.raises(RError) as err:
         contrast_matrix("contr.treatment", ["a"])
-    assert str(err.value) == REF["one_level_error"][0]
+    assert str(err.value) == reference("eval")["one_level_error"][0]
 
 
 def test_indicator_coding():

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import pytest
 
 from rglm.formula.ast import Arg, Call, Constant, Number, String, Symbol
 from rglm.formula.deparse import deparse, deparse1, deparse_number, is_syntactic_name
 
-REF = json.loads((Path(__file__).parents[1] / "reference" / "printing.json")
-                 .read_text(encoding="utf-8"))
-CASES = REF["deparse"]
 
 
 def to_node(tree):
@@ -33,7 +28,7 @@ def to_node(tree):
     return Call(to_node(tree["fn"]), args)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["one"][:40] for c in CASES])
+@pytest.mark.r_cases("printing", "deparse", ids=lambda c: c["one"][:40])
 def test_deparse_matches_r(case):
     node = to_node(case["ast"])
     assert deparse(node) == case["lines"]
@@ -71,10 +66,8 @@ def test_syntactic_names():
     assert not is_syntactic_name("_a") and not is_syntactic_name("a b")
 
 
-PARSED = [c for c in CASES if c["text"] is not None]
-
-
-@pytest.mark.parametrize("case", PARSED, ids=[c["text"][:40] for c in PARSED])
+@pytest.mark.r_cases("printing", "deparse", where=lambda c: c["text"] is not None,
+                     ids=lambda c: c["text"][:40])
 def test_parse_then_deparse_matches_r(case):
     parse = pytest.importorskip("rglm.formula.parse")
     node = parse.parse_expr(case["text"])

@@ -6,20 +6,16 @@ Each case of ``formula.json`` is a model.frame() + model.matrix() call in R on t
 
 from __future__ import annotations
 
-import json
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from rglm.errors import RError, RWarning
+from rglm.errors import RError
 from rglm.formula import model_frame, model_matrix, model_offset, model_response, model_weights
 
 REF_DIR = Path(__file__).parents[1] / "reference"
-REF = json.loads((REF_DIR / "formula.json").read_text(encoding="utf-8"))
-CASES = REF["cases"]
 
 
 def as_list(v):
@@ -29,9 +25,8 @@ def as_list(v):
     return v if isinstance(v, list) else [v]
 
 
-def load_frame(name: str) -> pd.DataFrame:
+def load_frame(name: str, schema: dict) -> pd.DataFrame:
     """A CSV written by make_formula.R, with R's column types restored."""
-    schema = REF["schema"]
     df = pd.read_csv(REF_DIR / name, index_col="rn")
     df.index.name = None
     for col, levels in schema["factor"].items():
@@ -46,8 +41,14 @@ def load_frame(name: str) -> pd.DataFrame:
     return df
 
 
-DATA = load_frame("formula_data.csv")
-NEWDATA = load_frame("formula_newdata.csv")
+@pytest.fixture(scope="module")
+def data(reference):
+    return load_frame("formula_data.csv", reference("formula")["schema"])
+
+
+@pytest.fixture(scope="module")
+def newdata(reference):
+    return load_frame("formula_newdata.csv", reference("formula")["schema"])
 
 
 def py_contrasts(spec):
@@ -63,8 +64,7 @@ def py_contrasts(spec):
     return out
 
 
-def build_frame(case, data=None):
-    data = DATA if data is None else data
+def build_frame(case, data):
     if case["data"] is not None:
         data = data[as_list(case["data"])]
     kwargs = {k: case[k] for k in ("subset", "weights", "offset") if case[k] is not None}
@@ -72,11 +72,16 @@ def build_frame(case, data=None):
                        **kwargs)
 
 
-def run_frame(case):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        mf = build_frame(case)
-    return mf, [str(w.message) for w in caught if issubclass(w.category, RWarning)]
+@pytest.fixture(scope="module")
+def run_frame(data, r_warnings):
+    """``run_frame(case)`` -> the case's model frame and the RWarning texts."""
+
+    def run(case):
+        with r_warnings() as warned:
+            mf = build_frame(case, data)
+        return mf, warned
+
+    return run
 
 
 def assert_values(actual, expected):
@@ -92,14 +97,11 @@ def assert_matrix(actual, expected_rows, n, p):
     np.testing.assert_allclose(actual, exp, rtol=1e-10, atol=1e-13, equal_nan=True)
 
 
-ids = [c["id"] for c in CASES]
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids)
-def test_model_frame_matches_r(case):
+@pytest.mark.r_cases("formula", "cases")
+def test_model_frame_matches_r(case, data, run_frame):
     if "error" in case:
         with pytest.raises(RError) as err:
-            build_frame(case)
+            build_frame(case, data)
         assert str(err.value) == case["error"]
         return
     mf, warned = run_frame(case)
@@ -126,17 +128,13 @@ def test_model_frame_matches_r(case):
             assert_values(got, exp)
 
 
-MATRIX_CASES = [c for c in CASES if "matrix" in c]
-
-
-@pytest.mark.parametrize("case", MATRIX_CASES, ids=[c["id"] for c in MATRIX_CASES])
-def test_model_matrix_matches_r(case):
+@pytest.mark.r_cases("formula", "cases", where=lambda c: "matrix" in c)
+def test_model_matrix_matches_r(case, run_frame, r_warnings):
     mf, _ = run_frame(case)
     ref = case["matrix"]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with r_warnings(every=True) as caught:
         mm = model_matrix(mf, contrasts=py_contrasts(case["contrasts"]))
-    assert [str(w.message) for w in caught] == as_list(ref["warnings"])
+    assert caught == as_list(ref["warnings"])
     assert list(mm.colnames) == as_list(ref["colnames"])
     assert list(mm.assign) == as_list(ref["assign"])
     assert mm.x.flags.f_contiguous and mm.x.dtype == np.float64
@@ -162,27 +160,24 @@ def test_model_matrix_matches_r(case):
         assert {k: list(v) for k, v in mm.xlevels.items()} == exp_lev
 
 
-NEW_CASES = [c for c in CASES if "newdata" in c]
-
-
-@pytest.mark.parametrize("case", NEW_CASES, ids=[c["id"] for c in NEW_CASES])
-def test_new_data_is_coded_like_r(case):
+@pytest.mark.r_cases("formula", "cases", where=lambda c: "newdata" in c)
+def test_new_data_is_coded_like_r(case, run_frame, newdata):
     mf, _ = run_frame(case)
     mm = model_matrix(mf, contrasts=py_contrasts(case["contrasts"]))
     ref = case["newdata"]
-    nmf = mm.spec.model_frame(NEWDATA)
+    nmf = mm.spec.model_frame(newdata)
     nmm = mm.spec.model_matrix(nmf)
     assert list(nmm.colnames) == as_list(ref["colnames"])
     assert [str(r) for r in nmf.row_names] == as_list(ref["row_names"])
     assert_matrix(nmm.x, ref["x"], nmf.nrow, len(nmm.colnames))
 
 
-@pytest.mark.parametrize("case", [c for c in NEW_CASES if c.get("newdata_bad_error")],
-                         ids=lambda c: c["id"])
-def test_unseen_level_in_new_data_is_an_error(case):
+@pytest.mark.r_cases("formula", "cases",
+                     where=lambda c: "newdata" in c and c.get("newdata_bad_error"))
+def test_unseen_level_in_new_data_is_an_error(case, run_frame, newdata):
     mf, _ = run_frame(case)
     mm = model_matrix(mf, contrasts=py_contrasts(case["contrasts"]))
-    bad = NEWDATA.copy()
+    bad = newdata.copy()
     bad["f"] = pd.Categorical(["b", "e", "e", "a", "c", "b"])
     bad["ch"] = pd.Series(["gamma", "delta", "alpha", "beta", "alpha", "gamma"],
                           index=bad.index, dtype="str")
@@ -191,8 +186,8 @@ def test_unseen_level_in_new_data_is_an_error(case):
     assert str(err.value) == case["newdata_bad_error"]
 
 
-def test_data_is_not_modified():
-    before = DATA.copy()
-    mf = model_frame("y ~ f + ch + lg + poly(z, 2)", DATA, subset="z > 1", weights="w")
+def test_data_is_not_modified(data):
+    before = data.copy()
+    mf = model_frame("y ~ f + ch + lg + poly(z, 2)", data, subset="z > 1", weights="w")
     model_matrix(mf, contrasts={"f": "contr.sum"})
-    pd.testing.assert_frame_equal(DATA, before)
+    pd.testing.assert_frame_equal(data, before)

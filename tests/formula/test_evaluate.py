@@ -6,27 +6,21 @@ expression evaluated in the same data frame, with its value, warnings or error).
 
 from __future__ import annotations
 
-import json
 import math
-import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from rglm.errors import RError, RWarning
+from rglm.errors import RError
 from rglm.formula.ast import Arg, Call, Number, Symbol
 from rglm.formula.evaluate import REnv, RMatrix, as_value, evaluate
 from rglm.formula.parse import parse_expr
 from rglm.formula.values import NA, is_factor
 
-REF = json.loads((Path(__file__).parents[1] / "reference" / "eval.json").read_text())
-
-
-def reference_data() -> pd.DataFrame:
-    """The data frame ``d`` of make_eval.R, with R's types mapped to pandas."""
-    raw = REF["data"]
+def reference_data(raw: dict) -> pd.DataFrame:
+    """The data frame ``d`` of make_eval.R (eval.json's ``data``), with R's types mapped
+    to pandas."""
 
     def factor(spec, ordered):
         codes = np.array([-1 if c is None else c - 1 for c in spec["codes"]])
@@ -121,15 +115,11 @@ def assert_same_value(ours, ref: dict) -> None:
     _assert_numbers(values, ref["values"])
 
 
-CASES = REF["cases"]
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["expr"][0] for c in CASES])
-def test_expression_matches_r(case):
-    env = REnv.from_data(reference_data())
+@pytest.mark.r_cases("eval", "cases", ids=lambda c: c["expr"][0])
+def test_expression_matches_r(case, reference, r_warnings):
+    env = REnv.from_data(reference_data(reference("eval")["data"]))
     node = parse_expr(case["expr"][0])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with r_warnings() as caught:
         if "error" in case:
             with pytest.raises(RError) as err:
                 evaluate(node, env, {})
@@ -137,8 +127,7 @@ def test_expression_matches_r(case):
             return
         value = evaluate(node, env, {})
     assert_same_value(value, case["value"])
-    ours = [str(w.message) for w in caught if issubclass(w.category, RWarning)]
-    assert ours == case["warnings"]
+    assert caught == case["warnings"]
 
 
 def test_results_are_aligned_to_the_data_index():

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from rglm.errors import RError
 from rglm.formula.ast import Arg, Call, Constant, Number, String, Symbol
 from rglm.formula.deparse import deparse1
 from rglm.formula.parse import parse_expr, parse_formula
-REF = json.loads((Path(__file__).parents[1] / "reference" / "formula.json")
-                 .read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("case", REF["deparse"], ids=lambda c: c["text"])
+@pytest.mark.r_cases("formula", "deparse", ids=lambda c: c["text"])
 def test_parse_then_deparse_matches_r(case):
     assert deparse1(parse_expr(case["text"])) == case["deparsed"]
 
 
-@pytest.mark.parametrize("case", [c for c in REF["parse"] if c["error"]],
-                         ids=lambda c: c["text"])
+@pytest.mark.r_cases("formula", "parse", where=lambda c: c["error"], ids=lambda c: c["text"])
 def test_syntax_errors_use_r_messages(case):
     with pytest.raises(RError) as err:
         parse_expr(case["text"])

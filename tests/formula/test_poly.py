@@ -6,9 +6,6 @@ expression cases checked in test_evaluate.py).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -18,9 +15,9 @@ from rglm.formula.poly import (
     scale_predict,
 )
 
-REF = json.loads((Path(__file__).parents[1] / "reference" / "eval.json").read_text())
-POLYS = REF["poly"]
-IDS = [f"degree{c['degree'][0]}-{i}" for i, c in enumerate(POLYS)]
+# eval.json's poly cases, named by degree and position.
+poly_cases = pytest.mark.r_cases(
+    "eval", lambda ref: {f"degree{c['degree'][0]}-{i}": c for i, c in enumerate(ref["poly"])})
 
 
 def _array(values):
@@ -31,7 +28,7 @@ def _vector(values):
     return np.array([np.nan if e is None else e for e in values], dtype=float)
 
 
-@pytest.mark.parametrize("case", POLYS, ids=IDS)
+@poly_cases
 def test_poly_values_and_coefs_match_r(case):
     x, degree = _vector(case["x"]), case["degree"][0]
     values, coefs = poly_fit(x, degree)
@@ -41,7 +38,7 @@ def test_poly_values_and_coefs_match_r(case):
     np.testing.assert_allclose(coefs.norm2, case["norm2"], rtol=1e-12)
 
 
-@pytest.mark.parametrize("case", POLYS, ids=IDS)
+@poly_cases
 def test_poly_prediction_matches_r(case):
     x, degree = _vector(case["x"]), case["degree"][0]
     _, coefs = poly_fit(x, degree)
@@ -50,7 +47,7 @@ def test_poly_prediction_matches_r(case):
                                equal_nan=True)
 
 
-@pytest.mark.parametrize("case", POLYS, ids=IDS)
+@poly_cases
 def test_raw_poly_matches_r(case):
     x, degree = _vector(case["x"]), case["degree"][0]
     np.testing.assert_allclose(poly_raw(x, degree), _array(case["raw"]), rtol=1e-15)

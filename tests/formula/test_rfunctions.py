@@ -5,9 +5,6 @@ reference is eval.json's ``poly`` section.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,15 +17,12 @@ from rglm.formula.poly import PolyCoefs, ScaleCoefs
 from rglm.formula.rfunctions import R_FUNCTIONS, interaction, match_args, r_round
 from rglm.formula.values import contrasts_attr, format_numbers
 
-REF = json.loads((Path(__file__).parents[1] / "reference" / "eval.json").read_text())
-
-
 def _env(**columns):
     return REnv.from_data(pd.DataFrame(columns))
 
 
-def test_poly_records_coefs_and_codes_new_data_like_predict_poly():
-    case = REF["poly"][1]  # x of length 8, degree 3, new data with an NA
+def test_poly_records_coefs_and_codes_new_data_like_predict_poly(reference):
+    case = reference("eval")["poly"][1]  # x of length 8, degree 3, new data with an NA
     fit_env = _env(x=np.array(case["x"], dtype=float))
     node = parse_expr("poly(x, 3)")
     state: dict = {}

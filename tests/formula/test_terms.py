@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from rglm.errors import RError
 from rglm.formula.deparse import deparse1
 from rglm.formula.terms import delete_response, drop_terms, terms
-
-REF = json.loads((Path(__file__).parents[1] / "reference" / "formula.json")
-                 .read_text(encoding="utf-8"))
-
 
 def as_list(v):
     """jsonlite unboxes length-one vectors; R's NULL is None."""
@@ -37,7 +30,7 @@ def check_terms(t, ref):
         np.testing.assert_array_equal(t.factors, np.array(ref["factors"]).reshape(t.factors.shape))
 
 
-@pytest.mark.parametrize("case", REF["terms"], ids=lambda c: c["text"])
+@pytest.mark.r_cases("formula", "terms", ids=lambda c: c["text"])
 def test_term_algebra_matches_r(case):
     if "error" in case:
         with pytest.raises(RError, match=case["error"]):
@@ -46,13 +39,12 @@ def test_term_algebra_matches_r(case):
     check_terms(terms(case["text"]), case["terms"])
 
 
-@pytest.mark.parametrize("case", REF["dot_terms"], ids=lambda c: c["text"])
-def test_dot_expansion_matches_r(case):
-    check_terms(terms(case["text"], data_names=REF["dot_data"]), case["terms"])
+@pytest.mark.r_cases("formula", "dot_terms", ids=lambda c: c["text"])
+def test_dot_expansion_matches_r(case, reference):
+    check_terms(terms(case["text"], data_names=reference("formula")["dot_data"]), case["terms"])
 
 
-@pytest.mark.parametrize("case", [c for c in REF["cases"] if "terms" in c],
-                         ids=lambda c: c["id"])
+@pytest.mark.r_cases("formula", "cases", where=lambda c: "terms" in c)
 def test_model_case_terms_match_r(case):
     names = case["data"] if case["data"] is not None else REF_DATA_NAMES
     check_terms(terms(case["formula"], data_names=as_list(names)), case["terms"])

@@ -5,17 +5,20 @@ Expected values: tests/reference/fit.json, made by tests/reference/make_fit.R.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from rglm.errors import RError
 from rglm.linalg import chol2inv, dqrdc2, dqrls, qr_coef, qr_qty, qr_qy, qr_r
 
-REFERENCE = json.loads((Path(__file__).parents[1] / "reference" / "fit.json").read_text())
-CASES = REFERENCE["qr"]
+# (name, case) pairs of fit.json's "qr" section, in name order.
+qr_cases = pytest.mark.r_cases("fit", lambda ref: dict(sorted(ref["qr"].items())),
+                               arg="name,case")
+
+
+@pytest.fixture(scope="module")
+def cases(reference):
+    return reference("fit")["qr"]
 
 
 def _matrix(rows) -> np.ndarray:
@@ -37,9 +40,8 @@ def _close(actual, expected, scale, rtol=1e-10) -> None:
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=1e-12 * scale)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_dqrdc2_matches_r_qr(name):
-    case = CASES[name]
+@qr_cases
+def test_dqrdc2_matches_r_qr(name, case):
     x = _matrix(case["x"])
     original = x.copy()
     qr = dqrdc2(x, case["tol"])
@@ -58,9 +60,8 @@ def test_dqrdc2_matches_r_qr(name):
     _close(qr.qraux[:k], _vector(case["qraux"])[:k], scale, rtol)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_qty_qy_and_coef_match_r(name):
-    case = CASES[name]
+@qr_cases
+def test_qty_qy_and_coef_match_r(name, case):
     x, y = _matrix(case["x"]), _vector(case["y"])
     qr = dqrdc2(x, case["tol"])
     scale = max(1.0, np.abs(y).max())
@@ -75,9 +76,8 @@ def test_qty_qy_and_coef_match_r(name):
     np.testing.assert_allclose(unpermuted, expected, rtol=RTOL.get(name, 1e-9), equal_nan=True)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_dqrls_matches_cdqrls(name):
-    case = CASES[name]
+@qr_cases
+def test_dqrls_matches_cdqrls(name, case):
     x, y = _matrix(case["x"]), _vector(case["y"])
     fit = dqrls(x, y, case["tol"])
     scale = max(1.0, np.abs(y).max())
@@ -88,25 +88,25 @@ def test_dqrls_matches_cdqrls(name):
     assert fit.pivoted == case["ls_pivoted"]
 
 
-@pytest.mark.parametrize("name", sorted(n for n in CASES if CASES[n]["chol2inv"] is not None))
-def test_chol2inv_matches_r(name):
-    case = CASES[name]
+@pytest.mark.r_cases("fit", lambda ref: dict(sorted(ref["qr"].items())), arg="name,case",
+                     where=lambda case: case["chol2inv"] is not None)
+def test_chol2inv_matches_r(name, case):
     qr = dqrdc2(_matrix(case["x"]), case["tol"])
     k = qr.rank
     expected = np.atleast_2d(_matrix(case["chol2inv"]))
     np.testing.assert_allclose(chol2inv(qr.qr[:k, :k]), expected, rtol=RTOL.get(name, 1e-9))
 
 
-def test_qr_r_is_upper_triangle():
-    x = _matrix(CASES["full_rank"]["x"])
+def test_qr_r_is_upper_triangle(cases):
+    x = _matrix(cases["full_rank"]["x"])
     r = qr_r(dqrdc2(x))
     assert r.shape == (3, 3)
     np.testing.assert_array_equal(np.tril(r, -1), 0.0)
     np.testing.assert_allclose(r.T @ r, x.T @ x, rtol=1e-12)
 
 
-def test_qty_of_a_matrix_is_columnwise():
-    x = _matrix(CASES["collinear"]["x"])
+def test_qty_of_a_matrix_is_columnwise(cases):
+    x = _matrix(cases["collinear"]["x"])
     qr = dqrdc2(x)
     ys = np.column_stack([np.arange(8.0), np.sin(np.arange(8.0))])
     both = qr_qty(qr, ys)
@@ -115,8 +115,8 @@ def test_qty_of_a_matrix_is_columnwise():
     np.testing.assert_allclose(qr_qy(qr, both), ys, atol=1e-12)
 
 
-def test_collinear_column_is_moved_to_the_end_keeping_order():
-    x = _matrix(CASES["collinear"]["x"])
+def test_collinear_column_is_moved_to_the_end_keeping_order(cases):
+    x = _matrix(cases["collinear"]["x"])
     qr = dqrdc2(x)
     np.testing.assert_array_equal(qr.pivot, [0, 1, 2, 4, 3])
     assert qr.rank == 4
@@ -141,7 +141,7 @@ def test_chol2inv_zero_diagonal_is_an_error():
     assert str(err.value) == "element (2, 2) is zero, so the inverse cannot be computed"
 
 
-def test_overwrite_x_reuses_memory():
-    x = np.asfortranarray(_matrix(CASES["full_rank"]["x"]))
+def test_overwrite_x_reuses_memory(cases):
+    x = np.asfortranarray(_matrix(cases["full_rank"]["x"]))
     qr = dqrdc2(x, overwrite_x=True)
     assert np.shares_memory(qr.qr, x)

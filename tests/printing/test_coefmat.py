@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from rglm.errors import RError
 from rglm.printing.coefmat import format_coefmat
-
-REF = json.loads((Path(__file__).parents[1] / "reference" / "printing.json")
-                 .read_text(encoding="utf-8"))
 
 
 def matrix(case):
@@ -37,7 +31,7 @@ def kwargs(case):
     return out
 
 
-@pytest.mark.parametrize("case", REF["coefmat"], ids=[str(i) for i in range(len(REF["coefmat"]))])
+@pytest.mark.r_cases("printing", lambda ref: {str(i): c for i, c in enumerate(ref["coefmat"])})
 def test_coefmat_matches_r(case):
     x, na = matrix(case)
     got = format_coefmat(x, case["rownames"], case["colnames"], na=na, **kwargs(case))

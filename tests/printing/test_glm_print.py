@@ -3,17 +3,11 @@ default layout is derived in make_printing.R by deleting the Deviance Residuals 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from rglm.printing.glm import format_glm
 from rglm.printing.summary import COR_LEGEND, format_summary_glm, quantile7
-
-REF = json.loads((Path(__file__).parents[1] / "reference" / "printing.json")
-                 .read_text(encoding="utf-8"))
 
 
 def num(s):
@@ -25,9 +19,8 @@ def nums(strings):
     return [num(s) for s in strings]
 
 
-@pytest.mark.parametrize("name", list(REF["glm"]))
-def test_print_glm(name):
-    case = REF["glm"][name]
+@pytest.mark.r_cases("printing", "glm")
+def test_print_glm(case):
     got = format_glm(case["call_lines"], case["coef_names"], nums(case["coef_values"]),
                      case["df_null"], case["df_residual"], num(case["null_deviance"]),
                      num(case["deviance"]), num(case["aic"]), n_deleted=case["n_deleted"])
@@ -50,15 +43,13 @@ def summary_args(case):
         correlation_names=case["correlation_names"], symbolic_cor=case["symbolic_cor"])
 
 
-@pytest.mark.parametrize("name", list(REF["summary"]))
-def test_print_summary_glm(name):
-    case = REF["summary"][name]
+@pytest.mark.r_cases("printing", "summary")
+def test_print_summary_glm(case):
     assert format_summary_glm(**summary_args(case)) == case["out"]
 
 
-@pytest.mark.parametrize("name", list(REF["summary"]))
-def test_print_summary_glm_show_residuals(name):
-    case = REF["summary"][name]
+@pytest.mark.r_cases("printing", "summary")
+def test_print_summary_glm_show_residuals(case):
     got = format_summary_glm(**summary_args(case), show_residuals=True)
     assert got == case["out_residuals"]
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,9 +10,6 @@ import pytest
 from rglm.printing.rformat import (SIGNIF_LEGEND, format_info, format_number, format_pval,
                                    format_real, fround, signif, signif_legend, signif_stars,
                                    zapsmall)
-
-REF = json.loads((Path(__file__).parents[1] / "reference" / "printing.json")
-                 .read_text(encoding="utf-8"))
 
 
 def values(strings):
@@ -28,54 +23,56 @@ def same_doubles(got, want) -> bool:
         math.isnan(g) if (w is None or math.isnan(w)) else g == w for g, w in zip(got, want))
 
 
-def _ids(cases):
-    return [f"{i}" for i in range(len(cases))]
+def by_position(section):
+    """Parametrize ``case`` with a section of printing.json, the cases named "0", "1", ..."""
+    return pytest.mark.r_cases("printing",
+                               lambda ref: {str(i): c for i, c in enumerate(ref[section])})
 
 
-@pytest.mark.parametrize("case", REF["format"], ids=_ids(REF["format"]))
+@by_position("format")
 def test_format_real(case):
     got = format_real(values(case["x"]), case["digits"], case["nsmall"])
     assert got == case["out"]
 
 
-@pytest.mark.parametrize("case", REF["round"], ids=_ids(REF["round"]))
+@by_position("round")
 def test_fround(case):
     got = fround(values(case["x"]), case["digits"])
     assert same_doubles(list(got), values(case["out"]))
 
 
-@pytest.mark.parametrize("case", REF["signif"], ids=_ids(REF["signif"]))
+@by_position("signif")
 def test_signif(case):
     got = signif(values(case["x"]), case["digits"])
     assert same_doubles(list(got), values(case["out"]))
 
 
-@pytest.mark.parametrize("case", REF["zapsmall"], ids=_ids(REF["zapsmall"]))
+@by_position("zapsmall")
 def test_zapsmall(case):
     got = zapsmall(values(case["x"]), case["digits"])
     assert same_doubles(list(got), values(case["out"]))
 
 
-@pytest.mark.parametrize("case", REF["format_pval"], ids=_ids(REF["format_pval"]))
+@by_position("format_pval")
 def test_format_pval(case):
     assert format_pval(values(case["x"]), case["digits"]) == case["out"]
 
 
-def test_format_pval_eps_and_na_form():
-    case = REF["format_pval_eps"]
+def test_format_pval_eps_and_na_form(reference):
+    case = reference("printing")["format_pval_eps"]
     got = format_pval(values(case["x"]) + [None], case["digits"], eps=case["eps"],
                       na_form=case["na_form"])
     assert got == case["out"]
 
 
-def test_cat_numbers():
-    case = REF["cat"]
+def test_cat_numbers(reference):
+    case = reference("printing")["cat"]
     assert [format_number(v) for v in values(case["x"])] == case["out"]
     assert [format_number(int(v)) for v in case["int_x"]] == case["int_out"]
 
 
-def test_signif_stars_and_legend():
-    case = REF["stars"]
+def test_signif_stars_and_legend(reference):
+    case = reference("printing")["stars"]
     assert signif_stars(values(case["p"])) == case["out"]
     assert SIGNIF_LEGEND == case["legend"]
     assert signif_legend(False) == "0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"

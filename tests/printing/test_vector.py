@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from rglm.printing.vector import (format_strings, print_char_matrix, print_named_vector,
                                   print_numeric_matrix, print_numeric_vector, print_vector)
-
-REF = json.loads((Path(__file__).parents[1] / "reference" / "printing.json")
-                 .read_text(encoding="utf-8"))
 
 
 def values(strings):
@@ -20,14 +14,14 @@ def values(strings):
     return [None if s == "NA" else float(s) for s in strings]
 
 
-@pytest.mark.parametrize("case", REF["numeric_vectors"])
+@pytest.mark.r_cases("printing", "numeric_vectors", ids=None)
 def test_numeric_vector(case):
     got = print_numeric_vector(values(case["x"]), case["names"], digits=case["digits"],
                                na_print=case["na_print"], gap=case["gap"])
     assert got == case["out"]
 
 
-@pytest.mark.parametrize("case", REF["char_vectors"])
+@pytest.mark.r_cases("printing", "char_vectors", ids=None)
 def test_char_vector(case):
     if case["names"] is None:
         got = print_vector(case["x"], gap=case["gap"], right=False)
@@ -36,15 +30,15 @@ def test_char_vector(case):
     assert got == case["out"]
 
 
-@pytest.mark.parametrize("case", REF["char_matrices"])
+@pytest.mark.r_cases("printing", "char_matrices", ids=None)
 def test_char_matrix(case):
     got = print_char_matrix(case["cells"], case["rownames"], case["colnames"],
                             right=case["right"])
     assert got == case["out"]
 
 
-def test_numeric_matrix():
-    case = REF["numeric_matrix"]
+def test_numeric_matrix(reference):
+    case = reference("printing")["numeric_matrix"]
     x = np.array([values(row) for row in case["x"]], dtype=object)  # None marks NA
     got = print_numeric_matrix(x, case["rownames"], case["colnames"])
     assert got == case["out"]

@@ -36,9 +36,8 @@ invisible(Sys.setlocale("LC_COLLATE", "C"))  # rglm sorts character levels by co
 
 out_file <- file.path("tests", "reference", "anova.json")
 
-dataset_names <- sub("\\.json$", "", list.files("data", pattern = "\\.json$"))
-data_env <- new.env(parent = globalenv())
-for (nm in dataset_names) assign(nm, read_rglm_dataset(nm), envir = data_env)
+dataset_names <- rglm_dataset_names()
+data_env <- rglm_data_env(dataset_names)
 
 # ---- R >= 4.4 anova() for glm fits, emulated on R 4.2 ---------------------------------
 #
@@ -427,24 +426,6 @@ CASES <- list(
 
 # ---- evaluation ------------------------------------------------------------------------
 
-datasets_used <- function(code) sort(intersect(all.names(parse(text = code)), dataset_names))
-
-# Evaluate R code, collecting the texts of its warnings (in order) and its output.
-eval_collecting <- function(code, env) {
-  warns <- character()
-  value <- NULL
-  output <- capture.output(
-    value <- withCallingHandlers(
-      eval(parse(text = code)[[1]], envir = env),
-      warning = function(w) {
-        warns <<- c(warns, conditionMessage(w))
-        invokeRestart("muffleWarning")
-      }))
-  list(value = value, warnings = warns, output = output)
-}
-
-text_of <- function(lines) paste0(paste(lines, collapse = "\n"), "\n")
-
 if (any(vapply(MODELS, `[[`, "", "id") %in% dataset_names)) stop("a model id is a dataset name")
 model_env <- new.env(parent = data_env)
 model_records <- lapply(MODELS, function(spec) {
@@ -474,8 +455,7 @@ models_used <- function(code) {
 case_record <- function(spec) {
   base <- list(id = spec$id, kind = spec$kind, r = spec$r, py = spec$py,
                models = I(models_used(spec$r)))
-  res <- tryCatch(eval_collecting(spec$r, case_env),
-                  error = function(e) list(error = conditionMessage(e)))
+  res <- eval_collecting(spec$r, case_env, catch_error = TRUE)
   if (!is.null(res$error)) return(c(base, list(error = res$error)))
   value <- res$value
   if (spec$kind == "step") {
@@ -489,7 +469,7 @@ case_record <- function(spec) {
       coef_names = I(names(coef(value))),
       coefficients = json_nums(coef(value)),
       deviance = json_num(deviance(value)),
-      fit_print = text_of(capture.output(print(value))),
+      fit_print = printed(print(value)),
       keep = if (is.null(keep)) NULL else list(
         rownames = I(rownames(keep)),
         columns = lapply(seq_len(ncol(keep)), function(j) json_nums(keep[, j]))))))
@@ -499,7 +479,7 @@ case_record <- function(spec) {
     warnings = I(res$warnings),
     table = table_record(value),
     heading = I(attr(value, "heading")),
-    print = text_of(capture.output(print(value)))))
+    print = printed(print(value))))
 }
 
 case_records <- lapply(CASES, case_record)

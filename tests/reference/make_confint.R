@@ -31,11 +31,7 @@ invisible(Sys.setlocale("LC_COLLATE", "C"))
 
 out_file <- file.path("tests", "reference", "confint.json")
 
-dataset_names <- sub("\\.json$", "", list.files("data", pattern = "\\.json$"))
-data_env <- new.env(parent = globalenv())
-for (nm in dataset_names) assign(nm, read_rglm_dataset(nm), envir = data_env)
-
-datasets_used <- function(code) sort(intersect(all.names(parse(text = code)), dataset_names))
+data_env <- rglm_data_env()
 
 ci_call <- function(r, py) list(r = r, py = py)
 
@@ -137,17 +133,6 @@ ERRORS <- list(
 
 # ---- evaluation -------------------------------------------------------------------------
 
-eval_collecting <- function(code, env) {
-  warns <- character()
-  value <- withCallingHandlers(
-    suppressMessages(eval(parse(text = code)[[1]], envir = env)),
-    warning = function(w) {
-      warns <<- c(warns, conditionMessage(w))
-      invokeRestart("muffleWarning")
-    })
-  list(value = value, warnings = warns)
-}
-
 ci_record <- function(cl, env) {
   res <- eval_collecting(cl$r, env)
   v <- res$value
@@ -156,13 +141,13 @@ ci_record <- function(cl, env) {
     rec$kind <- "matrix"
     rec$rownames <- I(rownames(v))
     rec$colnames <- I(colnames(v))
-    rec$values <- I(lapply(seq_len(nrow(v)), function(i) json_nums(v[i, ])))
+    rec$values <- json_rows(v)
   } else {
     rec$kind <- "vector"
     rec$names <- I(names(v))
     rec$values <- json_nums(v)
   }
-  rec$print <- paste0(paste(capture.output(print(v)), collapse = "\n"), "\n")
+  rec$print <- printed(print(v))
   rec$warnings <- I(res$warnings)
   rec
 }
@@ -186,20 +171,15 @@ profile_record <- function(p) {
     pv <- pr$par.vals
     list(name = nm, stat = names(pr)[1], values = json_nums(pr[[1]]),
          par_vals_names = I(colnames(pv)),
-         par_vals = I(lapply(seq_len(nrow(pv)), function(i) json_nums(pv[i, ]))))
+         par_vals = json_rows(pv))
   })
   list(id = p$id, r = p$r, py = p$py, fit_r = m$r, fit_py = m$py,
        data = I(datasets_used(m$r)), parameters = params)
 }
 
 error_record <- function(e) {
-  env <- new.env(parent = data_env)
-  msg <- tryCatch({
-    suppressWarnings(suppressMessages(eval(parse(text = e$r)[[1]], envir = env)))
-    NULL
-  }, error = function(err) conditionMessage(err))
-  if (is.null(msg)) stop(e$id, ": R did not raise an error")
-  list(id = e$id, r = e$r, py = e$py, data = I(datasets_used(e$r)), error = msg)
+  list(id = e$id, r = e$r, py = e$py, data = I(datasets_used(e$r)),
+       error = error_text(e$r, new.env(parent = data_env), e$id))
 }
 
 # ---- spline / approx / seq.int on fixed numbers ---------------------------------------
@@ -218,21 +198,15 @@ spline_cases <- function() {
     list(id = "tied_y", x = c(0, 1, 2, 3, 4, 5), y = c(0, 1, 1, 2, 3, 3.5))
   )
   lapply(cases, function(cs) {
-    warns <- character()
-    sp <- withCallingHandlers(spline(cs$x, cs$y), warning = function(w) {
-      warns <<- c(warns, conditionMessage(w)); invokeRestart("muffleWarning")
-    })
+    sp <- collecting(spline(cs$x, cs$y))
     xout <- c(min(cs$y) - 1, quantile(cs$y, c(0.1, 0.37, 0.5, 0.9), names = FALSE),
               max(cs$y), max(cs$y) + 1)
-    awarns <- character()
-    ap <- withCallingHandlers(approx(cs$y, cs$x, xout = xout), warning = function(w) {
-      awarns <<- c(awarns, conditionMessage(w)); invokeRestart("muffleWarning")
-    })
+    ap <- collecting(approx(cs$y, cs$x, xout = xout))
     list(id = cs$id, x = json_nums(cs$x), y = json_nums(cs$y),
-         spline_x = json_nums(sp$x), spline_y = json_nums(sp$y),
-         spline_warnings = I(warns),
-         approx_xout = json_nums(xout), approx_y = json_nums(ap$y),
-         approx_warnings = I(awarns))
+         spline_x = json_nums(sp$value$x), spline_y = json_nums(sp$value$y),
+         spline_warnings = I(sp$warnings),
+         approx_xout = json_nums(xout), approx_y = json_nums(ap$value$y),
+         approx_warnings = I(ap$warnings))
   })
 }
 

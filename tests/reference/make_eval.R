@@ -3,6 +3,7 @@
 ## Writes tests/reference/eval.json (read by tests/formula/test_{evaluate,rfunctions,
 ## contrasts,poly}.py).
 library(jsonlite)
+source(file.path("tests", "reference", "common.R"))
 options(warn = 1, useFancyQuotes = TRUE)
 ## rglm sorts character levels by code point (R in the C locale). R built with ICU sorts
 ## by ICU collation even in C.UTF-8 ("a" "A" "b" "B"), so collation is set explicitly.
@@ -49,15 +50,11 @@ describe <- function(v) {
 }
 
 run <- function(expr) {
-  warns <- character()
-  res <- withCallingHandlers(
-    tryCatch(list(value = describe(eval(parse(text = expr)[[1]], d, globalenv()))),
-             error = function(e) list(error = conditionMessage(e))),
-    warning = function(w) {
-      warns <<- c(warns, conditionMessage(w))
-      invokeRestart("muffleWarning")
-    })
-  c(list(expr = expr), res, list(warnings = warns))
+  res <- collecting(describe(eval(parse(text = expr)[[1]], d, globalenv())),
+                    catch_error = TRUE)
+  c(list(expr = expr),
+    if (is.null(res$error)) list(value = res$value) else list(error = res$error),
+    list(warnings = res$warnings))
 }
 
 exprs <- c(
@@ -159,7 +156,7 @@ for (k in c(8, 12)) {
   contr[[length(contr) + 1]] <- c(list(fn = "contr.poly", n = k, args = list()),
                                   mat_desc(contr.poly(k)))
 }
-err <- function(expr) tryCatch({ expr; NULL }, error = function(e) conditionMessage(e))
+err <- function(expr) collecting(expr, catch_error = TRUE)$error
 contr_errors <- list(
   list(fn = "contr.treatment", n = 1, args = list(), error = err(contr.treatment(1))),
   list(fn = "contr.treatment", n = "a", args = list(), error = err(contr.treatment("a"))),
@@ -216,6 +213,5 @@ data_out <- list(
 out <- list(r_version = R.version.string, data = data_out, cases = cases,
             contrasts = contr, contrast_errors = contr_errors, model_matrix = mm,
             one_level_error = one_level, poly = polys)
-writeLines(toJSON(out, digits = NA, na = "null", null = "null", auto_unbox = FALSE,
-                  pretty = FALSE, matrix = "rowmajor"),
-           "tests/reference/eval.json")
+write_json_file(out, "tests/reference/eval.json", pretty = FALSE, auto_unbox = FALSE,
+                matrix = "rowmajor")

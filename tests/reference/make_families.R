@@ -9,12 +9,11 @@ suppressPackageStartupMessages({
   library(jsonlite)
   library(MASS)
 })
+source(file.path("tests", "reference", "common.R"))
 
 out <- list(R_version = R.version.string)
 
-err_text <- function(expr) {
-  tryCatch({ force(expr); NULL }, error = function(e) conditionMessage(e))
-}
+err_text <- function(expr) collecting(expr, catch_error = TRUE)$error
 
 # ---- links -----------------------------------------------------------------------------
 eta <- c(-1e16, -1.5e15, -800, -701, -40, -36.05, -36, -31, -30, -29.9, -9, -8.2, -8.12,
@@ -58,18 +57,15 @@ out$power_names <- list(
 
 # ---- families: variance, validmu, dev.resids, aic ----------------------------------------
 fam_case <- function(label, fam, y, mu, wt, n = rep(1, length(y))) {
-  w <- character()
   dr <- fam$dev.resids(y, mu, wt)
   dev <- sum(dr)
-  aic <- withCallingHandlers(fam$aic(y, n, mu, wt, dev), warning = function(cond) {
-    w <<- c(w, conditionMessage(cond)); invokeRestart("muffleWarning")
-  })
+  aic <- collecting(fam$aic(y, n, mu, wt, dev))
   list(label = label, family = fam$family, link = fam$link,
        varfun = if (is.null(fam$varfun)) NULL else fam$varfun,
        y = y, mu = mu, wt = wt, n = n,
        variance = fam$variance(mu), validmu = isTRUE(fam$validmu(mu)),
-       dev_resids = dr, dev = dev, aic = as.numeric(aic), aic_warnings = w,
-       print = paste0(capture.output(print(fam)), "\n", collapse = ""),
+       dev_resids = dr, dev = dev, aic = as.numeric(aic$value), aic_warnings = aic$warnings,
+       print = printed(print(fam)),
        dispersion = if (is.null(fam$dispersion)) NULL else fam$dispersion)
 }
 
@@ -146,20 +142,14 @@ run_init <- function(label, family, y, weights = rep(1, NROW(y)), mustart = NULL
   env <- new.env()
   env$y <- y; env$weights <- weights; env$nobs <- NROW(y)
   env$etastart <- NULL; env$start <- NULL; env$mustart <- mustart; env$family <- family
-  w <- character()
-  e <- tryCatch({
-    withCallingHandlers(eval(family$initialize, env), warning = function(cond) {
-      w <<- c(w, conditionMessage(cond)); invokeRestart("muffleWarning")
-    })
-    NULL
-  }, error = function(cond) conditionMessage(cond))
+  run <- collecting(eval(family$initialize, env), catch_error = TRUE)
   res <- list(label = label, family = family$family, link = family$link,
               varfun = if (is.null(family$varfun)) NULL else family$varfun,
               y_in = if (is.matrix(y)) lapply(seq_len(ncol(y)), function(j) y[, j]) else y,
               y_cols = NCOL(y), weights_in = weights,
-              mustart_given = !is.null(mustart), warnings = w)
-  if (is.character(e)) {
-    res$error <- e
+              mustart_given = !is.null(mustart), warnings = run$warnings)
+  if (!is.null(run$error)) {
+    res$error <- run$error
   } else {
     res$y <- as.numeric(env$y); res$weights <- env$weights; res$n <- env$n
     res$mustart <- env$mustart
@@ -226,15 +216,7 @@ out$quasi_spaces <- quasi(variance = "mu ^ 2")$varfun
 out$any_string_link <- list(binomial(link = "identity")$link, poisson(link = "inverse")$link,
                             Gamma(link = "sqrt")$link, quasibinomial(link = "cloglog")$link)
 
-# jsonlite writes at most 15 significant digits; write doubles with 17 (round-trip exact).
-num17 <- function(x) {
-  if (is.list(x)) return(lapply(x, num17))
-  if (!is.double(x)) return(x)
-  s <- ifelse(is.na(x) & !is.nan(x), '"NA"', ifelse(is.nan(x), '"NaN"',
-       ifelse(is.infinite(x), ifelse(x > 0, '"Inf"', '"-Inf"'), sprintf("%.17g", x))))
-  structure(if (length(x) == 1L) s else paste0("[", paste(s, collapse = ","), "]"),
-            class = "json")
-}
-writeLines(toJSON(num17(out), na = "string", auto_unbox = TRUE, null = "null",
-                  json_verbatim = TRUE, pretty = TRUE),
-           "tests/reference/families.json")
+# jsonlite writes at most 15 significant digits: every double is written with 17
+# (round-trip exact) by exact_json() in common.R, NA as the string "NA".
+write_json_file(exact_json(out, digits = 17, na = '"NA"'), "tests/reference/families.json",
+                na = "string")

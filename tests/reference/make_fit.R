@@ -3,27 +3,11 @@
 ##   LC_ALL=C.UTF-8 Rscript tests/reference/make_fit.R
 ## Writes tests/reference/fit.json (full double precision, NA -> null).
 suppressPackageStartupMessages(library(jsonlite))
+source(file.path("tests", "reference", "common.R"))
 
-## jsonlite's digits = NA stops at 15 significant digits; doubles are written here with
-## 17 (exact round trip) as verbatim JSON. NA/NaN -> null, +-Inf -> "Inf"/"-Inf".
-num17 <- function(v) {
-  s <- sprintf("%.17g", v)
-  s[is.na(v)] <- "null"
-  s[!is.na(v) & v == Inf] <- "\"Inf\""
-  s[!is.na(v) & v == -Inf] <- "\"-Inf\""
-  s
-}
-exact_json <- function(obj) {
-  if (is.list(obj)) return(lapply(obj, exact_json))
-  if (!is.double(obj)) return(obj)
-  if (is.matrix(obj)) {
-    rows <- apply(obj, 1, function(r) paste0("[", paste(num17(r), collapse = ","), "]"))
-    if (nrow(obj) == 0) rows <- character()
-    return(structure(paste0("[", paste(rows, collapse = ","), "]"), class = "json"))
-  }
-  if (length(obj) == 1 && is.null(dim(obj))) return(structure(num17(obj), class = "json"))
-  structure(paste0("[", paste(num17(obj), collapse = ","), "]"), class = "json")
-}
+## jsonlite's digits = NA stops at 15 significant digits; every double is written with
+## 17 (exact round trip) as verbatim JSON by exact_json() in common.R: NA/NaN -> null,
+## +-Inf -> "Inf"/"-Inf".
 
 out_path <- "tests/reference/fit.json"
 
@@ -178,20 +162,16 @@ make_family <- function(f) {
 }
 
 run_glm_case <- function(case) {
-  warns <- character()
   control <- if (is.null(case$control)) list() else case$control
   x <- case$x
-  value <- NULL; err <- NULL
-  trace <- capture.output(
-    value <- withCallingHandlers(
-      tryCatch(
-        glm.fit(x, case$y, weights = case$weights, start = case$start,
-                etastart = case$etastart, mustart = case$mustart, offset = case$offset,
-                family = make_family(case$family), control = control,
-                intercept = if (is.null(case$intercept)) TRUE else case$intercept,
-                singular.ok = if (is.null(case$singular_ok)) TRUE else case$singular_ok),
-        error = function(e) { err <<- conditionMessage(e); NULL }),
-      warning = function(w) { warns <<- c(warns, conditionMessage(w)); invokeRestart("muffleWarning") }))
+  run <- collecting(
+    glm.fit(x, case$y, weights = case$weights, start = case$start,
+            etastart = case$etastart, mustart = case$mustart, offset = case$offset,
+            family = make_family(case$family), control = control,
+            intercept = if (is.null(case$intercept)) TRUE else case$intercept,
+            singular.ok = if (is.null(case$singular_ok)) TRUE else case$singular_ok),
+    catch_error = TRUE)
+  value <- run$value
   input <- list(name = case$name, x = unname(x), xnames = colnames(x), y = unname(case$y),
                 weights = case$weights, start = case$start, etastart = case$etastart,
                 mustart = case$mustart, offset = case$offset, family = case$family,
@@ -212,7 +192,8 @@ run_glm_case <- function(case) {
       df_residual = value$df.residual, df_null = value$df.null, y = unname(value$y),
       converged = value$converged, boundary = value$boundary)
   }
-  list(input = input, result = res, error = err, warnings = warns, trace = trace)
+  list(input = input, result = res, error = run$error, warnings = run$warnings,
+       trace = run$output)
 }
 
 ref <- list(
@@ -222,6 +203,6 @@ ref <- list(
 )
 names(ref$glm_fit) <- vapply(glm_cases, `[[`, "", "name")
 
-writeLines(toJSON(exact_json(ref), json_verbatim = TRUE, digits = NA, na = "null", null = "null", auto_unbox = TRUE,
-                  matrix = "rowmajor", pretty = FALSE), out_path)
+write_json_file(exact_json(ref, digits = 17, nan = "null"), out_path, pretty = FALSE,
+                matrix = "rowmajor")
 cat("wrote", out_path, "\n")

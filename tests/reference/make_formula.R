@@ -4,6 +4,7 @@
 ## Writes tests/reference/formula_data.csv, formula_newdata.csv and formula.json
 ## (jsonlite, digits = NA; NA -> null).
 suppressPackageStartupMessages(library(jsonlite))
+source(file.path("tests", "reference", "common.R"))
 options(warn = 1)
 
 ## --- the shared data --------------------------------------------------------------
@@ -99,17 +100,8 @@ terms_json <- function(tt) {
     offset = attr(tt, "offset"))
 }
 
-capture <- function(expr) {
-  warns <- character()
-  val <- withCallingHandlers(
-    tryCatch(expr, error = function(e) structure(list(msg = conditionMessage(e)),
-                                                   class = "captured_error")),
-    warning = function(w) {
-      warns <<- c(warns, conditionMessage(w))
-      invokeRestart("muffleWarning")
-    })
-  list(value = val, warnings = warns)
-}
+# A call's value, warnings and error (collecting() in common.R).
+capture <- function(expr) collecting(expr, catch_error = TRUE)
 
 ## --- cases --------------------------------------------------------------------------
 ## Each case: formula, and optionally data (a column subset of d), subset, weights,
@@ -195,8 +187,8 @@ run_case <- function(cs) {
   out <- list(id = cs$id, formula = cs$formula, data = cs$data, subset = cs$subset,
               weights = cs$weights, offset = cs$offset, na_action = cs$na_action,
               contrasts = cs$py_contrasts, frame_warnings = res$warnings)
-  if (inherits(res$value, "captured_error")) {
-    out$error <- res$value$msg
+  if (!is.null(res$error)) {
+    out$error <- res$error
     return(out)
   }
   mf <- res$value
@@ -212,8 +204,8 @@ run_case <- function(cs) {
   mres <- capture(
     if (is.empty.model(tt)) matrix(numeric(0), nrow(mf), 0)
     else model.matrix(tt, mf, contrasts.arg = ctr))
-  if (inherits(mres$value, "captured_error")) {
-    out$matrix_error <- mres$value$msg
+  if (!is.null(mres$error)) {
+    out$matrix_error <- mres$error
     return(out)
   }
   mm <- mres$value
@@ -228,14 +220,14 @@ run_case <- function(cs) {
       nmf <- model.frame(dt, nd, na.action = na.pass, xlev = xlev)
       list(mf = nmf, mm = model.matrix(dt, nmf, contrasts.arg = attr(mm, "contrasts")))
     })
-    if (inherits(nres$value, "captured_error")) out$newdata <- list(error = nres$value$msg)
+    if (!is.null(nres$error)) out$newdata <- list(error = nres$error)
     else out$newdata <- list(colnames = colnames(nres$value$mm), x = unname(nres$value$mm),
                              row_names = rownames(nres$value$mf))
     bad <- nd
     bad$f <- factor(c("b", "e", "e", "a", "c", "b"))
     bad$ch <- c("gamma", "delta", "alpha", "beta", "alpha", "gamma")
     bres <- capture(model.frame(dt, bad, na.action = na.pass, xlev = xlev))
-    out$newdata_bad_error <- if (inherits(bres$value, "captured_error")) bres$value$msg
+    out$newdata_bad_error <- if (!is.null(bres$error)) bres$error
   }
   out
 }
@@ -243,8 +235,7 @@ run_case <- function(cs) {
 results <- lapply(cases, run_case)
 
 ## --- parse errors and term-algebra-only cases ---------------------------------------
-parse_err <- function(txt) tryCatch({ str2lang(txt); NULL },
-                                    error = function(e) conditionMessage(e))
+parse_err <- function(txt) capture(str2lang(txt))$error
 parse_cases <- c("y ~ x)", "y ~ x +", "y ~ (x", "y ~ x x", "y ~ x + 'a' 'b'",
                  "y ~ a < b < c", "y ~ f(x,, )", "y ~ 1 2")
 parse_out <- lapply(parse_cases, function(t) list(text = t, error = parse_err(t)))
@@ -265,7 +256,7 @@ terms_only <- c("y ~ b:a + a", "y ~ a*b*c - a:b:c", "y ~ (a + b + c)^3 - a:b",
                 "y ~ offset(o) + a:offset(o)", "offset(y) ~ a", "y ~ log(a) + log(a) + a:b:a")
 terms_out <- lapply(terms_only, function(t) {
   r <- capture(terms(as.formula(t)))
-  if (inherits(r$value, "captured_error")) list(text = t, error = r$value$msg)
+  if (!is.null(r$error)) list(text = t, error = r$error)
   else list(text = t, terms = terms_json(r$value))
 })
 
@@ -273,13 +264,11 @@ dot_terms <- lapply(c("y ~ .", "log(y) ~ . + log(x)", "y ~ . + zz", "y ~ a:.", "
                       "y ~ (. - a)^2", "cbind(y, a) ~ .", "~ ."),
                     function(t) {
   r <- capture(terms(as.formula(t), data = data.frame(y = 1, a = 1, x = 1, b = 1)))
-  if (inherits(r$value, "captured_error")) list(text = t, error = r$value$msg)
+  if (!is.null(r$error)) list(text = t, error = r$error)
   else list(text = t, terms = terms_json(r$value))
 })
 
 out <- list(schema = schema, cases = results, parse = parse_out, deparse = deparse_out,
             terms = terms_out, dot_terms = dot_terms, dot_data = c("y", "a", "x", "b"))
-writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
-                  pretty = FALSE),
-           "tests/reference/formula.json")
+write_json_file(out, "tests/reference/formula.json", pretty = FALSE)
 cat("wrote tests/reference/formula.json:", length(results), "cases\n")

@@ -10,9 +10,9 @@
 #
 # R 4.2 -> R >= 4.3: print.summary.negbin calls print.summary.glm (NextMethod), whose
 # R 4.2 version always prints the "Deviance Residuals:" block; R >= 4.3 does not
-# (r-glm-behaviour.md §4.4, §6.11, §9, §11.4).  summary_to_r43() below deletes that block
-# (the same conversion as make_reference.R, with its layout checks); the raw R 4.2 text
-# is kept as summary_print_r42.  print.glm, the Theta footer and print.Anova are the same
+# (r-glm-behaviour.md §4.4, §6.11, §9, §11.4).  summary_to_r43() in common.R deletes
+# that block (the conversion every script uses, with its layout checks); the raw R 4.2
+# text is kept as summary_print_r42.  print.glm, the Theta footer and print.Anova are the same
 # in both versions.
 #
 # Output: {"models": [...], "anova": [...], "anova_single": [...], "confint": [...],
@@ -27,10 +27,7 @@ invisible(Sys.setlocale("LC_COLLATE", "C"))
 
 out_file <- file.path("tests", "reference", "negbin.json")
 
-dataset_names <- sub("\\.json$", "", list.files("data", pattern = "\\.json$"))
-data_env <- new.env(parent = globalenv())
-for (nm in dataset_names) assign(nm, read_rglm_dataset(nm), envir = data_env)
-datasets_used <- function(code) sort(intersect(all.names(parse(text = code)), dataset_names))
+data_env <- rglm_data_env()
 
 model <- function(id, r, py, tol = 1e-8, tol_reason = NULL) {
   list(id = id, r = r, py = py, tol = tol, tol_reason = tol_reason)
@@ -123,30 +120,6 @@ ERRORS <- list(
 
 # ---- evaluation -------------------------------------------------------------------------
 
-eval_collecting <- function(code, env) {
-  warns <- character()
-  value <- withCallingHandlers(
-    suppressMessages(eval(parse(text = code)[[1]], envir = env)),
-    warning = function(w) {
-      warns <<- c(warns, conditionMessage(w))
-      invokeRestart("muffleWarning")
-    })
-  list(value = value, warnings = warns)
-}
-
-summary_to_r43 <- function(lines) {
-  start <- match("Deviance Residuals: ", lines)
-  if (is.na(start)) stop("no Deviance Residuals block in R 4.2 summary output")
-  coef <- grep("^(Coefficients|No Coefficients)", lines)
-  coef <- coef[coef > start][1]
-  if (is.na(coef) || lines[coef - 1] != "" || lines[start - 1] != "") {
-    stop("unexpected R 4.2 summary layout")
-  }
-  lines[-(start:(coef - 1))]
-}
-
-text_of <- function(lines) paste0(paste(lines, collapse = "\n"), "\n")
-
 fits <- new.env(parent = data_env)
 
 model_record <- function(m) {
@@ -183,11 +156,10 @@ model_record <- function(m) {
     loglik = json_num(as.numeric(ll)),
     loglik_df = attr(ll, "df"),
     summary_dispersion = json_num(s$dispersion),
-    summary_coefficients = I(lapply(seq_len(nrow(coef(s))),
-                                    function(i) json_nums(coef(s)[i, ]))),
+    summary_coefficients = json_rows(coef(s)),
     summary_colnames = I(colnames(coef(s))),
     warnings = I(res$warnings),
-    print = text_of(capture.output(print(fit))),
+    print = printed(print(fit)),
     summary_print = text_of(summary_to_r43(s42)),
     summary_print_r42 = text_of(s42)
   )
@@ -210,7 +182,7 @@ anova_record <- function(a) {
     lr_stat = json_nums(tab[["LR stat."]]),
     p_value = json_nums(tab[["Pr(Chi)"]]),
     warnings = I(res$warnings),
-    print = text_of(capture.output(print(tab)))
+    print = printed(print(tab))
   )
 }
 
@@ -221,7 +193,7 @@ single_anova_record <- function(a) {
        columns = I(names(tab)), row_names = I(rownames(tab)),
        values = I(lapply(names(tab), function(nm) json_nums(tab[[nm]]))),
        warnings = I(res$warnings),
-       print = text_of(capture.output(print(tab))))
+       print = printed(print(tab)))
 }
 
 confint_record <- function(cc) {
@@ -229,18 +201,14 @@ confint_record <- function(cc) {
   v <- res$value
   list(id = cc$id, r = cc$r, py = cc$py, rownames = I(rownames(v)),
        colnames = I(colnames(v)),
-       values = I(lapply(seq_len(nrow(v)), function(i) json_nums(v[i, ]))),
+       values = json_rows(v),
        warnings = I(res$warnings),
-       print = text_of(capture.output(print(v))))
+       print = printed(print(v)))
 }
 
 error_record <- function(e) {
-  msg <- tryCatch({
-    suppressWarnings(eval(parse(text = e$r)[[1]], envir = data_env))
-    NULL
-  }, error = function(err) conditionMessage(err))
-  if (is.null(msg)) stop(e$id, ": R did not raise an error")
-  list(id = e$id, r = e$r, py = e$py, data = I(datasets_used(e$r)), error = msg)
+  list(id = e$id, r = e$r, py = e$py, data = I(datasets_used(e$r)),
+       error = error_text(e$r, data_env, e$id))
 }
 
 # theta.ml on its own: y and mu from the Poisson fit of quine's Days ~ Sex + Eth
@@ -252,14 +220,11 @@ theta_ml_records <- function() {
   lapply(list(list(limit = 10), list(limit = 2), list(limit = 25, w = rep(c(1, 2), 73))),
          function(a) {
     w <- if (is.null(a$w)) rep(1, length(y)) else a$w
-    warns <- character()
-    th <- withCallingHandlers(theta.ml(y, mu, sum(w), w, limit = a$limit),
-      warning = function(cond) {
-        warns <<- c(warns, conditionMessage(cond)); invokeRestart("muffleWarning")
-      })
+    res <- collecting(theta.ml(y, mu, sum(w), w, limit = a$limit))
+    th <- res$value
     list(y = json_nums(y), mu = json_nums(mu), weights = json_nums(w), limit = a$limit,
          theta = json_num(as.vector(th)), SE = json_num(attr(th, "SE")),
-         warn = attr(th, "warn"), warnings = I(warns))
+         warn = attr(th, "warn"), warnings = I(res$warnings))
   })
 }
 

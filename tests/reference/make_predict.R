@@ -30,9 +30,7 @@ invisible(Sys.setlocale("LC_COLLATE", "C"))
 predict_file <- file.path("tests", "reference", "predict.json")
 influence_file <- file.path("tests", "reference", "influence.json")
 
-dataset_names <- sub("\\.json$", "", list.files("data", pattern = "\\.json$"))
-data_env <- new.env(parent = globalenv())
-for (nm in dataset_names) assign(nm, read_rglm_dataset(nm), envir = data_env)
+data_env <- rglm_data_env()
 
 TOL <- 1e-8
 
@@ -193,20 +191,6 @@ FORMULA_UPDATES <- list(
 
 # ---- helpers ---------------------------------------------------------------------------
 
-# Evaluate `expr`, collecting the warnings' messages (the evaluation goes on).
-with_warnings <- function(expr) {
-  msgs <- character()
-  value <- withCallingHandlers(expr, warning = function(w) {
-    msgs <<- c(msgs, conditionMessage(w))
-    invokeRestart("muffleWarning")
-  })
-  list(value = value, warnings = msgs)
-}
-
-error_message <- function(expr) {
-  tryCatch({ force(expr); NA_character_ }, error = function(e) conditionMessage(e))
-}
-
 # Names are written as lists so that a single name stays a JSON array.
 json_vec <- function(x) list(names = as.list(names(x)), values = json_nums(unname(x)))
 
@@ -219,12 +203,6 @@ json_matrix <- function(m) {
 json_logical_matrix <- function(m) {
   list(rownames = as.list(rownames(m)), colnames = as.list(colnames(m)),
        columns = lapply(seq_len(ncol(m)), function(j) as.list(unname(m[, j]))))
-}
-
-text_of <- function(x) paste0(paste(capture.output(x), collapse = "\n"), "\n")
-# What a call prints, without the autoprint of its (visible) value.
-printed_by <- function(expr) {
-  paste0(paste(capture.output(invisible(expr)), collapse = "\n"), "\n")
 }
 
 # R >= 4.3 logLik.glm: an estimated dispersion (family$dispersion NA; R 4.3's families
@@ -300,7 +278,7 @@ predict_cases <- function(fit, newdata, dispersion) {
       for (se in c(FALSE, TRUE)) {
         disps <- if (se && !is.null(dispersion)) list(NULL, dispersion) else list(NULL)
         for (disp in disps) {
-          res <- with_warnings(
+          res <- collecting(
             predict_r43(fit, newdata = if (nd) newdata, type = type, se.fit = se,
                         dispersion = disp))
           cases[[length(cases) + 1L]] <- c(
@@ -341,7 +319,7 @@ generic_values <- function(fit) {
     model_matrix = c(json_matrix(mm), list(assign = as.list(attr(mm, "assign")))),
     sigma = json_num(sqrt(summary(fit)$dispersion)),
     logLik = json_num(ll), logLik_df = attr(ll, "df"), logLik_nobs = attr(ll, "nobs"),
-    logLik_print = text_of(ll),
+    logLik_print = printed(ll),
     AIC = json_num(-2 * as.numeric(ll) + 2 * attr(ll, "df")),
     AIC_k3 = json_num(-2 * as.numeric(ll) + 3 * attr(ll, "df")),
     BIC = json_num(-2 * as.numeric(ll) + log(attr(ll, "nobs")) * attr(ll, "df")),
@@ -351,11 +329,11 @@ generic_values <- function(fit) {
 }
 
 influence_values <- function(fit) {
-  infl <- with_warnings(influence(fit))
-  im <- with_warnings(influence.measures(fit))
-  rs_dev <- with_warnings(rstandard(fit))
-  rs_pear <- with_warnings(rstandard(fit, type = "pearson"))
-  cook <- with_warnings(cooks.distance(fit))
+  infl <- collecting(influence(fit))
+  im <- collecting(influence.measures(fit))
+  rs_dev <- collecting(rstandard(fit))
+  rs_pear <- collecting(rstandard(fit, type = "pearson"))
+  cook <- collecting(cooks.distance(fit))
   infmat <- im$value$infmat
   # The printed table can only be matched where no entry is rounding noise around an
   # exact zero (e.g. dfbetas of Dobson's balanced design are ~1e-17).
@@ -388,8 +366,9 @@ influence_values <- function(fit) {
     is_inf = json_logical_matrix(im$value$is.inf),
     measures_warnings = as.list(im$warnings),
     print_noisy = noisy,
-    print = text_of(im$value),
-    summary_print = printed_by(summary(im$value))
+    print = printed(im$value),
+    # what summary() prints, without the autoprint of its (visible) value
+    summary_print = printed(invisible(summary(im$value)))
   )
 }
 
@@ -415,14 +394,14 @@ for (m in MODELS) {
 predict_errors <- lapply(PREDICT_ERRORS, function(e) {
   f <- fits[[e$model]]
   newdata <- eval(parse(text = e$newdata_r), envir = f$env)
-  c(e, list(error = error_message(predict(f$fit, newdata = newdata))))
+  c(e, list(error = collecting(predict(f$fit, newdata = newdata), catch_error = TRUE)$error))
 })
 
 updates <- lapply(UPDATES, function(u) {
   env <- new.env(parent = fits[[u$model]]$env)
   assign("fit", fits[[u$model]]$fit, envir = env)
   if (!is.null(u$setup_r)) eval(parse(text = u$setup_r), envir = env)
-  res <- with_warnings(eval(parse(text = u$r), envir = env))
+  res <- collecting(eval(parse(text = u$r), envir = env))
   new <- res$value
   c(u, list(coef = json_vec(coef(new)), deviance = json_num(deviance(new)),
             call = as.list(deparse(new$call)),
@@ -459,7 +438,7 @@ multi_ic <- lapply(multi_ic, function(x) {
   names(df)[2L] <- x$column
   list(r = x$r, py = x$py, column = x$column, names = as.list(x$names),
        df = json_nums(x$table$df), values = json_nums(x$table$value),
-       warnings = as.list(x$table$warnings), print = text_of(df))
+       warnings = as.list(x$table$warnings), print = printed(df))
 })
 
 formula_updates <- lapply(FORMULA_UPDATES, function(x) {

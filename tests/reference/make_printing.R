@@ -7,17 +7,11 @@
 # exactly ("NA", "NaN", "Inf", "-Inf" for the special values); texts are stored as
 # capture.output() joined by "\n" plus a final "\n".
 suppressPackageStartupMessages(library(jsonlite))
+source(file.path("tests", "reference", "common.R"))
 options(digits = 7, width = 80, scipen = 0, OutDec = ".", show.signif.stars = TRUE,
         useFancyQuotes = TRUE)
 
-num <- function(x) {
-  x <- as.double(x)
-  out <- sprintf("%.17g", x)
-  out[is.na(x)] <- "NA"
-  out[is.nan(x)] <- "NaN"
-  out
-}
-txt <- function(expr) paste0(paste(capture.output(expr), collapse = "\n"), "\n")
+num <- function(x) format_num(x, digits = 17, na = "NA", nan = "NaN", inf = c("Inf", "-Inf"))
 out <- list()
 
 ## ---------------------------------------------------------------- deparse
@@ -172,7 +166,7 @@ nv <- function(x, nm = names(x), digits = 7, gap = 1, na.print = NULL) {
   xx <- x
   list(x = I(num(x)), names = if (is.null(nm)) NULL else I(nm), digits = digits, gap = gap,
        na_print = if (is.null(na.print)) "NA" else na.print,
-       out = txt(do.call(print.default, c(list(xx), args[-1]))))
+       out = printed(do.call(print.default, c(list(xx), args[-1]))))
 }
 long_x <- setNames(c(seq(-2.5, 3, length.out = 29), NA), paste0("name", 1:30))
 out$numeric_vectors <- list(
@@ -185,7 +179,7 @@ out$numeric_vectors <- list(
   nv(c(1e-10, 1, NA, NaN, Inf), nm = NULL, digits = 3),
   nv(setNames(1:3 * 1e6, c("a very long name indeed", "b", "c"))))
 cv <- function(x, gap = 1) list(x = I(unname(x)), names = if (is.null(names(x))) NULL else I(names(x)),
-                                gap = gap, out = txt(print.default(x, print.gap = gap, quote = FALSE)))
+                                gap = gap, out = printed(print.default(x, print.gap = gap, quote = FALSE)))
 coefs_long <- setNames(c(3.045, -0.4543, -0.293, 1.218e-15, 8.438e-16, 1, 2, 3, 4, 5, 6),
                        c("(Intercept)", "outcome2", "outcome3", "treatment2", "treatment3",
                          paste0("x", 1:6)))
@@ -197,7 +191,7 @@ out$char_vectors <- list(
 cm <- function(m, right = FALSE) list(
   cells = I(unname(m)), rownames = if (is.null(rownames(m))) NULL else I(rownames(m)),
   colnames = if (is.null(colnames(m))) NULL else I(colnames(m)), right = right,
-  out = txt(print.default(m, quote = FALSE, right = right)))
+  out = printed(print.default(m, quote = FALSE, right = right)))
 m1 <- matrix(c("0.12", "-0.5", "", "1.00", "a", "bb"), 3,
              dimnames = list(c("row one", "r2", "row3"), c("A", "Bcol")))
 m2 <- matrix(c("x", "yy", "zzz", "w"), 2)
@@ -209,8 +203,8 @@ out$char_matrices <- list(cm(m1), cm(m1, TRUE), cm(m2), cm(m2, TRUE), cm(m3), cm
 nm_mat <- matrix(c(1.5, NA, -2.25, 1e-8, 3, 4, 100, 2e5, 0), 3,
                  dimnames = list(c("a", "b", "c"), c("first", "second", "third column")))
 out$numeric_matrix <- list(x = I(apply(nm_mat, 2, num)), rownames = I(rownames(nm_mat)),
-                           colnames = I(colnames(nm_mat)), out = txt(print(nm_mat)),
-                           out3 = txt(print(nm_mat, digits = 3)))
+                           colnames = I(colnames(nm_mat)), out = printed(print(nm_mat)),
+                           out3 = printed(print(nm_mat, digits = 3)))
 
 ## ---------------------------------------------------------------- printCoefmat
 mat_case <- function(x, args = list()) {
@@ -226,7 +220,7 @@ mat_case <- function(x, args = list()) {
        p_values = if (is.null(args$P.values)) NA else args$P.values,
        signif_stars = if (is.null(args$signif.stars)) TRUE else args$signif.stars,
        na_print = if (is.null(args$na.print)) "NA" else args$na.print,
-       out = txt(do.call(printCoefmat, c(list(x), args))))
+       out = printed(do.call(printCoefmat, c(list(x), args))))
 }
 # print.anova's choice of columns (stats:::print.anova), reproduced to call printCoefmat
 anova_case <- function(a) {
@@ -287,16 +281,10 @@ glm_inputs <- function(fit) list(
   call_lines = II(deparse(fit$call)), coef_names = II(names(coef(fit))),
   coef_values = II(num(coef(fit))), df_null = fit$df.null, df_residual = fit$df.residual,
   n_deleted = n_deleted(fit), null_deviance = num(fit$null.deviance),
-  deviance = num(fit$deviance), aic = num(fit$aic), out = txt(print(fit)))
+  deviance = num(fit$deviance), aic = num(fit$aic), out = printed(print(fit)))
 # R 4.2 prints the "Deviance Residuals" block that R >= 4.3 shows only with
 # show.residuals = TRUE: the 4.2 text is the show_residuals layout, and the default
-# (R >= 4.3) text is obtained by deleting the block's lines and the blank line after it.
-drop_residual_block <- function(lines) {
-  start <- which(lines == "Deviance Residuals: ")
-  stopifnot(length(start) == 1L)
-  end <- start + which(lines[(start + 1):length(lines)] == "")[1L]
-  lines[-(start:end)]
-}
+# (R >= 4.3) text is obtained by deleting the block (summary_to_r43() in common.R).
 summary_inputs <- function(fit, ...) {
   s <- summary(fit, ...)
   coefs <- s$coefficients
@@ -318,8 +306,8 @@ summary_inputs <- function(fit, ...) {
        correlation = if (is.null(s$correlation)) NULL else II(unname(apply(s$correlation, 2, num))),
        correlation_names = if (is.null(s$correlation)) NULL else II(colnames(s$correlation)),
        symbolic_cor = isTRUE(s$symbolic.cor),
-       out = paste0(paste(drop_residual_block(lines42), collapse = "\n"), "\n"),
-       out_residuals = paste0(paste(lines42, collapse = "\n"), "\n"))
+       out = text_of(summary_to_r43(lines42)),
+       out_residuals = text_of(lines42))
 }
 suppressPackageStartupMessages(library(MASS))
 anorexia_fit <- glm(Postwt ~ Prewt + Treat + offset(Prewt), family = gaussian, data = anorexia)
@@ -350,5 +338,4 @@ out$summary <- c(lapply(fits[names(fits) != "quine"], summary_inputs), list(
   symbolic_small = summary_inputs(fg, correlation = TRUE, symbolic.cor = TRUE)))
 
 ## ---------------------------------------------------------------- write
-writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, null = "null", na = "null",
-                  pretty = TRUE), "tests/reference/printing.json", useBytes = TRUE)
+write_json_file(out, "tests/reference/printing.json")

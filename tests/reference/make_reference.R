@@ -21,9 +21,7 @@ source(file.path("tests", "reference", "common.R"))
 
 out_file <- file.path("tests", "reference", "glm_models.json")
 
-dataset_names <- sub("\\.json$", "", list.files("data", pattern = "\\.json$"))
-data_env <- new.env(parent = globalenv())
-for (nm in dataset_names) assign(nm, read_rglm_dataset(nm), envir = data_env)
+data_env <- rglm_data_env()
 
 TOL <- 1e-8
 
@@ -339,55 +337,12 @@ ERRORS <- list(
 
 # ---- evaluation -------------------------------------------------------------------------
 
-datasets_used <- function(code) {
-  sort(intersect(all.names(parse(text = code)), dataset_names))
-}
-
-# Evaluate R code, collecting the texts of the warnings it issues, in order.
-eval_collecting <- function(code, env) {
-  warns <- character()
-  value <- withCallingHandlers(
-    eval(parse(text = code)[[1]], envir = env),
-    warning = function(w) {
-      warns <<- c(warns, conditionMessage(w))
-      invokeRestart("muffleWarning")
-    })
-  list(value = value, warnings = warns)
-}
-
-capture_text <- function(expr_fun) {
-  paste0(paste(capture.output(expr_fun()), collapse = "\n"), "\n")
-}
-
-# R 4.2 -> R >= 4.3 layout of print.summary.glm (r-glm-behaviour.md §6.11 item 2 and §9):
-# R 4.2 always prints "Deviance Residuals: " after the call, then the residuals, then
-# an empty line before "Coefficients"; R >= 4.3 prints none of it by default
-# (show.residuals = FALSE).  The empty line that follows the call is printed by both
-# (4.2: "\n\n" after the call; 4.3: "\n" after the call + "\nCoefficients:"), so the
-# block to delete runs from the "Deviance Residuals: " line up to, and including, the
-# empty line before "Coefficients:" / "No Coefficients".
-summary_to_r43 <- function(lines) {
-  start <- match("Deviance Residuals: ", lines)
-  if (is.na(start)) stop("no Deviance Residuals block in R 4.2 summary output")
-  coef <- grep("^(Coefficients|No Coefficients)", lines)
-  coef <- coef[coef > start][1]
-  if (is.na(coef) || lines[coef - 1] != "" || lines[start - 1] != "") {
-    stop("unexpected R 4.2 summary layout")
-  }
-  lines[-(start:(coef - 1))]
-}
-
-json_matrix_rows <- function(m) {
-  if (is.null(m)) return(NULL)
-  I(lapply(seq_len(nrow(m)), function(i) json_nums(m[i, ])))
-}
-
 json_contrasts <- function(ctr) {
   if (is.null(ctr)) return(NULL)
   lapply(ctr, function(v) {
     if (is.character(v)) return(v)
     v <- as.matrix(v)
-    list(matrix = json_matrix_rows(v), rownames = I(rownames(v)), colnames = I(colnames(v)))
+    list(matrix = json_rows(v), rownames = I(rownames(v)), colnames = I(colnames(v)))
   })
 }
 
@@ -437,7 +392,7 @@ fit_record <- function(spec) {
     offset = if (is.null(fit$offset)) NULL else json_nums(fit$offset),
     effects = if (is.null(fit$effects)) NULL else json_nums(fit$effects),
     effects_names = strings(names(fit$effects)),
-    R = json_matrix_rows(fit$R),
+    R = json_rows(fit$R),
     R_names = strings(colnames(fit$R)),
     qr_pivot = if (is.null(fit$qr)) NULL else I(fit$qr$pivot),
     qr_rank = if (is.null(fit$qr)) NULL else fit$qr$rank,
@@ -451,21 +406,15 @@ fit_record <- function(spec) {
     summary_coef_names = strings(rownames(coef(s))),
     warnings = I(res$warnings),
     summary_warnings = I(sres$warnings),
-    print = capture_text(function() print(fit)),
-    summary_print = paste0(paste(summary_to_r43(summary42), collapse = "\n"), "\n"),
-    summary_print_r42 = paste0(paste(summary42, collapse = "\n"), "\n")
+    print = printed(print(fit)),
+    summary_print = text_of(summary_to_r43(summary42)),
+    summary_print_r42 = text_of(summary42)
   )
 }
 
 error_record <- function(spec) {
-  env <- new.env(parent = data_env)
-  msg <- tryCatch({
-    suppressWarnings(eval(parse(text = spec$r)[[1]], envir = env))
-    NULL
-  }, error = function(e) conditionMessage(e))
-  if (is.null(msg)) stop(spec$id, ": R did not raise an error")
   list(id = spec$id, r = spec$r, py = spec$py, data = I(datasets_used(spec$r)),
-       error = msg)
+       error = error_text(spec$r, new.env(parent = data_env), spec$id))
 }
 
 ids <- c(vapply(MODELS, `[[`, "", "id"), vapply(ERRORS, `[[`, "", "id"))

@@ -28,9 +28,7 @@ invisible(Sys.setlocale("LC_COLLATE", "C"))
 
 out_file <- file.path("tests", "reference", "sandwich.json")
 
-dataset_names <- sub("\\.json$", "", list.files("data", pattern = "\\.json$"))
-data_env <- new.env(parent = globalenv())
-for (nm in dataset_names) assign(nm, read_rglm_dataset(nm), envir = data_env)
+data_env <- rglm_data_env()
 
 TOL <- 1e-8
 
@@ -306,23 +304,6 @@ err("mtcars_gaussian__vcovHC_bad_type", "mtcars_gaussian",
 
 # ---- evaluation ---------------------------------------------------------------------
 
-datasets_used <- function(code) {
-  sort(intersect(all.names(parse(text = code)), dataset_names))
-}
-
-eval_collecting <- function(code, env) {
-  warns <- character()
-  value <- withCallingHandlers(
-    eval(parse(text = code)[[1]], envir = env),
-    warning = function(w) {
-      warns <<- c(warns, conditionMessage(w))
-      invokeRestart("muffleWarning")
-    })
-  list(value = value, warnings = warns)
-}
-
-json_rows <- function(m) I(lapply(seq_len(nrow(m)), function(i) json_nums(m[i, ])))
-
 fits <- lapply(MODELS, function(m) {
   suppressWarnings(eval(parse(text = m$r)[[1]], envir = new.env(parent = data_env)))
 })
@@ -333,12 +314,7 @@ case_record <- function(spec) {
   out <- spec[c("id", "model", "kind", "r", "py", "tol", "tol_reason")]
   out$data <- I(sort(union(datasets_used(spec$r), datasets_used(MODELS[[spec$model]]$r))))
   if (spec$kind == "error") {
-    msg <- tryCatch({
-      suppressWarnings(eval(parse(text = spec$r)[[1]], envir = env))
-      NULL
-    }, error = function(e) conditionMessage(e))
-    if (is.null(msg)) stop(spec$id, ": R did not raise an error")
-    out$error <- msg
+    out$error <- error_text(spec$r, env, spec$id)
     return(out)
   }
   res <- eval_collecting(spec$r, env)
@@ -351,7 +327,7 @@ case_record <- function(spec) {
     out$method <- attr(res$value, "method")
     out$df <- json_num(attr(res$value, "df"))
     out$nobs <- attr(res$value, "nobs")
-    out$print <- paste0(paste(capture.output(print(res$value)), collapse = "\n"), "\n")
+    out$print <- printed(print(res$value))
   }
   out
 }

@@ -9,110 +9,54 @@ far better — see ``TOL``) and the printed matrix.
 
 from __future__ import annotations
 
-import json
-import warnings
-from pathlib import Path
-
-import numpy as np
 import pandas as pd
 import pytest
-
-REFERENCE = json.loads((Path(__file__).resolve().parents[1] / "reference" /
-                        "confint.json").read_text("utf-8"))
-CALLS = [(m["id"], k) for m in REFERENCE["models"] for k in range(len(m["calls"]))]
-MODELS = {m["id"]: m for m in REFERENCE["models"]}
 
 # Limits come from refits converged to R's criterion, spline and linear interpolation in
 # R's operation order: they agree with R to ~1e-10 or better; 1e-8 leaves room for BLAS.
 TOL = 1e-8
 
 
-# Public names this module's code adds to ``rglm`` (the lead exports them from
-# rglm/__init__.py); bound here too so the tests run before that happens.
-_PUBLIC = {"confint": "rglm.results.confint", "confint_default": "rglm.results.confint",
-           "profile": "rglm.results.profile", "format_confint": "rglm.printing.confint",
-           "glm_nb": "rglm.api.glm_nb", "theta_ml": "rglm.results.negbin",
-           "anova_negbin": "rglm.results.negbin"}
+@pytest.fixture(scope="module")
+def fitted(reference, r_fit):
+    """``fitted(model_id)`` -> the fit of a confint.json model (cached)."""
+    models = {m["id"]: m for m in reference("confint")["models"]}
+
+    def fit(model_id: str):
+        return r_fit(models[model_id]["py"], models[model_id]["data"]).value
+
+    return fit
 
 
-def public_rglm():
-    """``rglm`` with the names above available."""
-    import importlib
-
-    import rglm
-
-    for name, module in _PUBLIC.items():
-        if name not in getattr(rglm, "_EXPORTS", {}) and not hasattr(rglm, name):
-            try:
-                setattr(rglm, name, getattr(importlib.import_module(module), name))
-            except (ImportError, AttributeError):
-                pass
-    return rglm
+def _calls(ref):
+    return [(m, k) for m in ref["models"] for k in range(len(m["calls"]))]
 
 
-def floats(values) -> np.ndarray:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
-
-
-def namespace(data: list[str]) -> dict:
-    rglm = public_rglm()
-
-    ns = {"rglm": rglm}
-    for name in data:
-        ns[name] = rglm.datasets.load(name)
-    return ns
-
-
-_FITS: dict = {}
-
-
-def fitted(model_id: str):
-    if model_id not in _FITS:
-        m = MODELS[model_id]
-        ns = namespace(m["data"])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            _FITS[model_id] = (eval(m["py"], ns), ns)  # noqa: S307 - our reference code
-    return _FITS[model_id]
-
-
-def run_call(model_id: str, k: int):
-    fit, ns = fitted(model_id)
-    call = MODELS[model_id]["calls"][k]
-    scope = dict(ns, fit=fit)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        value = eval(call["py"], scope)  # noqa: S307
-    return value, [str(w.message) for w in caught]
-
-
-@pytest.mark.parametrize("model_id,k", CALLS, ids=[f"{m}-{k}" for m, k in CALLS])
-def test_confint_matches_r(model_id, k, capsys):
+@pytest.mark.r_cases("confint", _calls, arg="model,k", ids=lambda mk: f"{mk[0]['id']}-{mk[1]}")
+def test_confint_matches_r(model, k, fitted, r_eval, assert_close, capsys):
     from rglm.printing.confint import format_confint
 
-    call = MODELS[model_id]["calls"][k]
-    value, warns = run_call(model_id, k)
+    call = model["calls"][k]
+    # every warning, not only RWarnings: R's list is complete
+    value, warns, _ = r_eval(call["py"], model["data"], {"fit": fitted(model["id"])},
+                             every_warning=True)
     if call["kind"] == "matrix":
         assert isinstance(value, pd.DataFrame), call["py"]
         assert list(value.index) == call["rownames"]
         assert list(value.columns) == call["colnames"]
-        expected = np.array([floats(row) for row in call["values"]])
     else:
         assert isinstance(value, pd.Series), call["py"]
         assert list(value.index) == call["names"]
-        expected = floats(call["values"])
-    got = value.to_numpy(dtype=float)
-    assert np.array_equal(np.isnan(got), np.isnan(expected))
-    ok = ~np.isnan(expected)
-    np.testing.assert_allclose(got[ok], expected[ok], rtol=TOL, atol=0)
+    # plain relative comparison (no floor for rounding noise)
+    assert_close(value, call["values"], TOL, call["py"], noise_ratio=0)
     assert format_confint(value) == call["print"]
     assert warns == list(call["warnings"])
 
 
-def test_profiling_announces_itself_on_stderr(capsys):
-    rglm = public_rglm()
+def test_profiling_announces_itself_on_stderr(fitted, capsys):
+    import rglm
 
-    fit, _ = fitted("dobson_poisson")
+    fit = fitted("dobson_poisson")
     rglm.confint(fit, "outcome2")
     captured = capsys.readouterr()
     assert captured.err == "Waiting for profiling to be done...\n"
@@ -121,47 +65,42 @@ def test_profiling_announces_itself_on_stderr(capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("case", REFERENCE["errors"], ids=lambda c: c["id"])
-def test_errors_match_r(case):
-    rglm = public_rglm()
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(rglm.RError) as err:
-            eval(case["py"], namespace(case["data"]))  # noqa: S307
-    assert str(err.value) == case["error"]
+@pytest.mark.r_cases("confint", "errors")
+def test_errors_match_r(case, r_error):
+    assert r_error(case["py"], case["data"]) == case["error"]
 
 
-def test_reference_covers_the_brief():
-    families = " ".join(m["r"] for m in REFERENCE["models"])
+def test_reference_covers_the_brief(reference):
+    ref = reference("confint")
+    families = " ".join(m["r"] for m in ref["models"])
     for needle in ("poisson", "binomial", "Gamma", "quasipoisson", "offset(", "probit",
                    "weights", "data = mtcars"):
         assert needle in families, needle
-    calls = [c["r"] for m in REFERENCE["models"] for c in m["calls"]]
+    calls = [c["r"] for m in ref["models"] for c in m["calls"]]
     assert any("level = 0.9" in c for c in calls)
     assert any("confint.default" in c for c in calls)
-    assert any(c["kind"] == "vector" for m in REFERENCE["models"] for c in m["calls"])
-    assert len(REFERENCE["models"]) >= 8
+    assert any(c["kind"] == "vector" for m in ref["models"] for c in m["calls"])
+    assert len(ref["models"]) >= 8
 
 
 # ---- behaviour ------------------------------------------------------------------------
 
 
-def test_parm_by_position_and_name_agree():
-    rglm = public_rglm()
+def test_parm_by_position_and_name_agree(fitted):
+    import rglm
 
-    fit, _ = fitted("dobson_poisson")
+    fit = fitted("dobson_poisson")
     by_name = rglm.confint_default(fit, ["outcome3", "treatment2"])
     by_pos = rglm.confint_default(fit, [2, 3])
     pd.testing.assert_frame_equal(by_name, by_pos)
 
 
-def test_unknown_parameter_as_r():
+def test_unknown_parameter_as_r(fitted):
     # R: profile.glm stops on `if (!nonA[i])` with index 0 (no match) or NA (too large);
     # confint.default indexes by name and gives NA
-    rglm = public_rglm()
+    import rglm
 
-    fit, _ = fitted("dobson_poisson")
+    fit = fitted("dobson_poisson")
     with pytest.raises(rglm.RError, match="^argument is of length zero$"):
         rglm.confint(fit, "bogus")
     with pytest.raises(rglm.RError, match="^missing value where TRUE/FALSE needed$"):
@@ -182,10 +121,10 @@ def test_percent_labels():
     assert wald_percent_labels([0.05, 0.95]) == ["5 %", "95 %"]
 
 
-def test_result_is_not_tied_to_the_fit():
-    rglm = public_rglm()
+def test_result_is_not_tied_to_the_fit(fitted):
+    import rglm
 
-    fit, _ = fitted("dobson_poisson")
+    fit = fitted("dobson_poisson")
     before = fit.coefficients.copy()
     rglm.confint(fit, "outcome2")
     pd.testing.assert_series_equal(fit.coefficients, before)

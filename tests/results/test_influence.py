@@ -10,105 +10,53 @@ exact zero (``print_noisy``): such digits cannot be reproduced.
 
 from __future__ import annotations
 
-import functools
-import json
 import math
-import warnings
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-REF = json.loads((Path(__file__).resolve().parents[1] / "reference" / "influence.json")
-                 .read_text("utf-8"))
-MODELS = {m["id"]: m for m in REF["models"]}
-IDS = list(MODELS)
-NOISE_RATIO = 1e-10
+models = pytest.mark.r_cases("influence", "models")
 
 
-def as_array(values) -> np.ndarray:
-    conv = {"NaN": math.nan, "Inf": math.inf, "-Inf": -math.inf}
-    return np.array([math.nan if v is None else conv.get(v, v) for v in values], dtype=float)
+@pytest.fixture(scope="module")
+def check_matrix(assert_close, r_names):
+    """``check_matrix(actual, expected, tol, what)``, column by column (each has its own
+    scale, e.g. dfbetas of different terms)."""
+
+    def check(actual: pd.DataFrame, expected: dict, tol: float, what: str) -> None:
+        assert list(actual.columns) == expected["colnames"], f"{what}: colnames"
+        assert r_names(actual.index) == expected["rownames"], f"{what}: rownames"
+        for j, col in enumerate(expected["columns"]):
+            assert_close(actual.iloc[:, j].to_numpy(dtype=float), col, tol,
+                         f"{what}[{actual.columns[j]}]")
+
+    return check
 
 
-def assert_close(actual, expected, tol: float, what: str) -> None:
-    """Relative comparison; values below NOISE_RATIO x max are noise around 0, compared
-    absolutely at tol x max."""
-    act = np.asarray(actual, dtype=float).ravel()
-    exp = as_array(expected)
-    assert act.shape == exp.shape, f"{what}: {act.shape} vs R {exp.shape}"
-    assert np.array_equal(np.isnan(act), np.isnan(exp)), f"{what}: NaN pattern differs"
-    fin = np.isfinite(exp)
-    if fin.any():
-        big = np.max(np.abs(exp[fin]))
-        scale = np.where(np.abs(exp[fin]) < NOISE_RATIO * big, big, np.abs(exp[fin]))
-        err = np.abs(act[fin] - exp[fin])
-        assert np.all(err <= tol * scale), f"{what}: max rel err {np.max(err / scale):.3g}"
+@pytest.fixture(scope="module")
+def call(r_warnings):
+    """``call(fn, *args, **kw)`` -> ``fn(*args, **kw)`` and the R warnings it issued."""
+
+    def run(fn, *args, **kw):
+        with r_warnings() as warned:
+            out = fn(*args, **kw)
+        return out, warned
+
+    return run
 
 
-def r_names(index: pd.Index) -> list:
-    if pd.api.types.is_integer_dtype(index.dtype):
-        return [str(int(v) + 1) for v in index]
-    return [str(v) for v in index]
-
-
-def check_vector(actual: pd.Series, expected: dict, tol: float, what: str) -> None:
-    assert r_names(actual.index) == expected["names"], f"{what}: names"
-    assert_close(actual.to_numpy(dtype=float), expected["values"], tol, what)
-
-
-def check_matrix(actual: pd.DataFrame, expected: dict, tol: float, what: str) -> None:
-    """Column by column (each has its own scale, e.g. dfbetas of different terms)."""
-    assert list(actual.columns) == expected["colnames"], f"{what}: colnames"
-    assert r_names(actual.index) == expected["rownames"], f"{what}: rownames"
-    for j, col in enumerate(expected["columns"]):
-        assert_close(actual.iloc[:, j].to_numpy(dtype=float), col, tol,
-                     f"{what}[{actual.columns[j]}]")
-
-
-def r_warnings(record) -> list:
-    from rglm.errors import RWarning
-
-    return [str(w.message) for w in record if issubclass(w.category, RWarning)]
-
-
-@functools.cache
-def fitted_model(model_id: str):
-    import rglm
-    from rglm.datasets import load
-
-    ns = {"rglm": rglm, "pd": pd, "np": np}
-    for name in ("dobson", "budworm", "birthwt", "clotting", "mtcars",
-                 "InsectSprays", "Insurance", "ships", "anorexia", "warpbreaks",
-                 "airquality", "ToothGrowth"):
-        ns[name] = load(name)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return eval(MODELS[model_id]["py"], ns)
-
-
-def call(fn, *args, **kw):
-    """``fn(*args)`` and the R warnings it issued."""
-    with warnings.catch_warnings(record=True) as record:
-        warnings.simplefilter("always")
-        out = fn(*args, **kw)
-    return out, r_warnings(record)
-
-
-@pytest.mark.parametrize("model_id", IDS)
-def test_influence_matches_r(model_id):
+@models
+def test_influence_matches_r(case, predict_model, call, check_vector, check_matrix):
     from rglm.results.influence import influence
 
-    m = MODELS[model_id]
-    infl, warned = call(influence, fitted_model(model_id))
-    assert warned == m["influence_warnings"]
+    infl, warned = call(influence, predict_model(case))
+    assert warned == case["influence_warnings"]
     assert infl.keys() == ["hat", "coefficients", "sigma", "dev.res", "pear.res"]
-    check_vector(infl.hat, m["hat"], m["tol"], "hat")
-    check_matrix(infl.coefficients, m["coefficients"], m["tol"], "coefficients")
-    check_vector(infl.sigma, m["sigma"], m["tol"], "sigma")
-    check_vector(infl["dev.res"], m["dev_res"], m["tol"], "dev.res")
-    check_vector(infl["pear.res"], m["pear_res"], m["tol"], "pear.res")
+    check_vector(infl.hat, case["hat"], case["tol"], "hat")
+    check_matrix(infl.coefficients, case["coefficients"], case["tol"], "coefficients")
+    check_vector(infl.sigma, case["sigma"], case["tol"], "sigma")
+    check_vector(infl["dev.res"], case["dev_res"], case["tol"], "dev.res")
+    check_vector(infl["pear.res"], case["pear_res"], case["tol"], "pear.res")
 
 
 @pytest.mark.parametrize("name,kw,warn_key", [
@@ -119,79 +67,77 @@ def test_influence_matches_r(model_id):
     ("cooks_distance", {}, "cooks_warnings"),
     ("covratio", {}, None),
 ])
-@pytest.mark.parametrize("model_id", IDS)
-def test_diagnostic_vectors_match_r(model_id, name, kw, warn_key):
+@models
+def test_diagnostic_vectors_match_r(case, name, kw, warn_key, predict_model, call,
+                                    check_vector):
     from rglm.results import influence as infl
 
-    m = MODELS[model_id]
     fn = getattr(infl, name.replace("_pearson", ""))
-    out, warned = call(fn, fitted_model(model_id), **kw)
-    assert warned == (m[warn_key] if warn_key else [])
+    out, warned = call(fn, predict_model(case), **kw)
+    assert warned == (case[warn_key] if warn_key else [])
     if name == "hatvalues":
-        assert m["hatvalues_identical"]
+        assert case["hatvalues_identical"]
         name = "hat"
-    check_vector(out, m[name], m["tol"], name)
+    check_vector(out, case[name], case["tol"], name)
 
 
 @pytest.mark.parametrize("name", ["dfbeta", "dfbetas"])
-@pytest.mark.parametrize("model_id", IDS)
-def test_dfbeta_matches_r(model_id, name):
+@models
+def test_dfbeta_matches_r(case, name, predict_model, check_matrix):
     from rglm.results import influence as infl
 
-    m = MODELS[model_id]
-    out = getattr(infl, name)(fitted_model(model_id))
+    out = getattr(infl, name)(predict_model(case))
     if name == "dfbeta":  # R's dfbeta() is influence()$coefficients, renamed
-        assert m["dfbeta_identical"]
-        expected = dict(m["coefficients"], colnames=m["dfbeta_colnames"])
+        assert case["dfbeta_identical"]
+        expected = dict(case["coefficients"], colnames=case["dfbeta_colnames"])
     else:
-        expected = m[name]
-    check_matrix(out, expected, m["tol"], name)
+        expected = case[name]
+    check_matrix(out, expected, case["tol"], name)
 
 
-@pytest.mark.parametrize("model_id", IDS)
-def test_influence_measures_match_r(model_id):
+@models
+def test_influence_measures_match_r(case, predict_model, call, check_matrix):
     from rglm.results.influence import influence_measures
 
-    m = MODELS[model_id]
-    im, warned = call(influence_measures, fitted_model(model_id))
-    assert warned == m["measures_warnings"]
-    check_matrix(im.infmat, m["infmat"], m["tol"], "infmat")
-    expected = m["is_inf"]
+    im, warned = call(influence_measures, predict_model(case))
+    assert warned == case["measures_warnings"]
+    check_matrix(im.infmat, case["infmat"], case["tol"], "infmat")
+    expected = case["is_inf"]
     assert list(im.is_inf.columns) == expected["colnames"]
     for j, col in enumerate(expected["columns"]):
         got = [None if pd.isna(v) else bool(v) for v in im.is_inf.iloc[:, j]]
         assert got == col, f"is.inf[{expected['colnames'][j]}]"
 
 
-@pytest.mark.parametrize("model_id", [i for i in IDS if not MODELS[i]["print_noisy"]])
-def test_influence_measures_print_matches_r(model_id):
+@pytest.mark.r_cases("influence", "models", where=lambda m: not m["print_noisy"])
+def test_influence_measures_print_matches_r(case, predict_model, call):
     from rglm.results.influence import influence_measures
 
-    im, _ = call(influence_measures, fitted_model(model_id))
-    assert str(im) == MODELS[model_id]["print"]
+    im, _ = call(influence_measures, predict_model(case))
+    assert str(im) == case["print"]
 
 
-@pytest.mark.parametrize("model_id", IDS)
-def test_influence_measures_summary_matches_r(model_id):
+@models
+def test_influence_measures_summary_matches_r(case, predict_model, call):
     from rglm.results.influence import influence_measures
 
-    im, _ = call(influence_measures, fitted_model(model_id))
-    assert im.format_summary() == MODELS[model_id]["summary_print"]
+    im, _ = call(influence_measures, predict_model(case))
+    assert im.format_summary() == case["summary_print"]
 
 
-def test_influence_without_coefficients():
+def test_influence_without_coefficients(predict_model):
     from rglm.results.influence import influence
 
-    infl = influence(fitted_model("dobson_poisson"), do_coef=False)
+    infl = influence(predict_model("dobson_poisson"), do_coef=False)
     assert infl.coefficients is None
     assert infl.keys() == ["hat", "sigma", "dev.res", "pear.res"]
 
 
-def test_hat_values_sum_to_the_rank():
+def test_hat_values_sum_to_the_rank(predict_model):
     from rglm.results.influence import hatvalues
 
     for model_id in ("insurance_offset_argument", "warpbreaks_aliased"):
-        fit = fitted_model(model_id)
+        fit = predict_model(model_id)
         assert math.isclose(hatvalues(fit).sum(), fit.rank, rel_tol=1e-10)
 
 

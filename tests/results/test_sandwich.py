@@ -14,91 +14,14 @@ scores are 0, so they add nothing).
 
 from __future__ import annotations
 
-import json
 import math
-import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-REF = json.loads((Path(__file__).resolve().parents[1] / "reference" / "sandwich.json")
-                 .read_text("utf-8"))
-MODELS = {m["id"]: m for m in REF["models"]}
-CASES = REF["cases"]
-MATRIX = [c for c in CASES if c["kind"] == "matrix"]
-ERROR = [c for c in CASES if c["kind"] == "error"]
-
-#: the public names these tests use, and where they are defined (bound on ``rglm`` here
-#: if the package does not export them yet)
-EXPORTS = {name: "rglm.results.sandwich" for name in
-           ("vcovHC", "vcovCL", "estfun", "bread", "meatHC", "meatCL")}
-EXPORTS["coeftest"] = "rglm.results.coeftest"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def exported():
-    """Make ``rglm.vcovHC`` etc. resolve even before rglm/__init__.py lists them."""
-    import importlib
-
-    import rglm
-
-    patch = pytest.MonkeyPatch()
-    for name, module in EXPORTS.items():
-        if not hasattr(rglm, name):
-            patch.setattr(rglm, name, getattr(importlib.import_module(module), name),
-                          raising=False)
-    yield
-    patch.undo()
-
-
-@pytest.fixture(scope="module")
-def fitted(dataset):
-    """``fitted(model_id)`` -> the namespace the case code runs in (fit, rglm, datasets)."""
-    import rglm
-
-    cache = {}
-
-    def get(model_id: str) -> dict:
-        if model_id not in cache:
-            spec = MODELS[model_id]
-            ns = {"rglm": rglm}
-            for name in spec["data"]:
-                ns[name] = dataset(name)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ns["fit"] = eval(spec["py"], ns)
-            cache[model_id] = ns
-        return cache[model_id]
-
-    return get
-
-
-def run_case(fitted, dataset, case):
-    """Evaluate the case's Python code; return its value and the RWarning texts."""
-    from rglm.errors import RWarning
-
-    ns = dict(fitted(case["model"]))
-    for name in case["data"]:
-        ns.setdefault(name, dataset(name))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        value = eval(case["py"], ns)
-    texts = [str(w.message) for w in caught if issubclass(w.category, RWarning)]
-    return value, texts
-
-
-def as_float(v) -> float:
-    if v is None:
-        return math.nan
-    if isinstance(v, str):
-        return {"NaN": math.nan, "Inf": math.inf, "-Inf": -math.inf}[v]
-    return float(v)
-
-
-def expected_matrix(case) -> np.ndarray:
-    return np.array([[as_float(v) for v in row] for row in case["values"]], dtype=float)
+matrix_cases = pytest.mark.r_cases("sandwich", "cases", where=lambda c: c["kind"] == "matrix")
+error_cases = pytest.mark.r_cases("sandwich", "cases", where=lambda c: c["kind"] == "error")
 
 
 def assert_matrix_close(actual: np.ndarray, expected: np.ndarray, tol: float, what: str):
@@ -131,34 +54,36 @@ def assert_matrix_close(actual: np.ndarray, expected: np.ndarray, tol: float, wh
 # ---- R reference ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", MATRIX, ids=[c["id"] for c in MATRIX])
-def test_matrix_matches_r(case, fitted, dataset):
-    value, texts = run_case(fitted, dataset, case)
+@matrix_cases
+def test_matrix_matches_r(case, sandwich_case, r_values):
+    value, texts, _ = sandwich_case(case)
     assert isinstance(value, pd.DataFrame)
     assert list(value.columns) == case["colnames"]
     if case["rownames"] is not None and value.shape[0] == value.shape[1]:
         assert list(value.index) == case["rownames"]
-    assert_matrix_close(value.to_numpy(dtype=float), expected_matrix(case), case["tol"],
+    assert_matrix_close(value.to_numpy(dtype=float), r_values(case["values"]), case["tol"],
                         case["id"])
     assert texts == case["warnings"]
 
 
-@pytest.mark.parametrize("case", ERROR, ids=[c["id"] for c in ERROR])
-def test_error_matches_r(case, fitted, dataset):
+@error_cases
+def test_error_matches_r(case, sandwich_case):
     from rglm.errors import RError
 
     with pytest.raises(RError) as err:
-        run_case(fitted, dataset, case)
+        sandwich_case(case)
     assert str(err.value) == case["error"]
 
 
-def test_reference_covers_the_brief():
+def test_reference_covers_the_brief(reference):
     """>= 8 models, every HC type, one- and two-way clustering, errors."""
-    assert len(MODELS) >= 8
-    types = {c["id"].rsplit("__vcovHC_", 1)[1] for c in MATRIX if "__vcovHC_" in c["id"]}
+    ref = reference("sandwich")
+    matrix = [c for c in ref["cases"] if c["kind"] == "matrix"]
+    assert len(ref["models"]) >= 8
+    types = {c["id"].rsplit("__vcovHC_", 1)[1] for c in matrix if "__vcovHC_" in c["id"]}
     assert {"const", "HC", "HC0", "HC1", "HC2", "HC3", "HC4", "HC4m", "HC5"} <= types
-    assert any("two_way" in c["id"] for c in MATRIX)
-    assert ERROR
+    assert any("two_way" in c["id"] for c in matrix)
+    assert any(c["kind"] == "error" for c in ref["cases"])
 
 
 # ---- properties -------------------------------------------------------------------------

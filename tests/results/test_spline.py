@@ -17,47 +17,27 @@ from rglm.results.spline import (approx, fmm_spline_coef, r_mean, regularize_val
                                  seq_length_out, spline, spline_eval)
 
 
-def floats(values) -> np.ndarray:
-    return np.array([np.nan if v is None else float(v) for v in values])
+@pytest.mark.r_cases("confint", "spline")
+def test_spline_matches_r(case, r_warnings, r_values):
+    with r_warnings() as caught:
+        sp = spline(r_values(case["x"]), r_values(case["y"]))
+    assert caught == case["spline_warnings"]
+    np.testing.assert_array_equal(sp.x, r_values(case["spline_x"]))
+    np.testing.assert_allclose(sp.y, r_values(case["spline_y"]), rtol=1e-13, atol=1e-14)
 
 
-def cases(reference):
-    return reference("confint")["spline"]
+@pytest.mark.r_cases("confint", "spline")
+def test_approx_matches_r(case, r_warnings, r_values):
+    with r_warnings() as caught:
+        y = approx(r_values(case["y"]), r_values(case["x"]), r_values(case["approx_xout"]))
+    assert caught == case["approx_warnings"]
+    np.testing.assert_allclose(y, r_values(case["approx_y"]), rtol=1e-15, atol=0)
 
 
-def _ids(reference_name):
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "reference" / "confint.json"
-    return [c["id"] for c in json.loads(path.read_text("utf-8"))[reference_name]]
-
-
-@pytest.mark.parametrize("case_id", _ids("spline"))
-def test_spline_matches_r(reference, case_id):
-    case = next(c for c in cases(reference) if c["id"] == case_id)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        sp = spline(floats(case["x"]), floats(case["y"]))
-    assert [str(w.message) for w in caught if w.category is RWarning] == case["spline_warnings"]
-    np.testing.assert_array_equal(sp.x, floats(case["spline_x"]))
-    np.testing.assert_allclose(sp.y, floats(case["spline_y"]), rtol=1e-13, atol=1e-14)
-
-
-@pytest.mark.parametrize("case_id", _ids("spline"))
-def test_approx_matches_r(reference, case_id):
-    case = next(c for c in cases(reference) if c["id"] == case_id)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        y = approx(floats(case["y"]), floats(case["x"]), floats(case["approx_xout"]))
-    assert [str(w.message) for w in caught if w.category is RWarning] == case["approx_warnings"]
-    np.testing.assert_allclose(y, floats(case["approx_y"]), rtol=1e-15, atol=0)
-
-
-def test_seq_length_out_is_bitwise_r(reference):
+def test_seq_length_out_is_bitwise_r(reference, r_values):
     for case in reference("confint")["seq"]:
         got = seq_length_out(float(case["from"]), float(case["to"]), int(case["n"]))
-        np.testing.assert_array_equal(got, floats(case["values"]))
+        np.testing.assert_array_equal(got, r_values(case["values"]))
 
 
 # ---- properties ---------------------------------------------------------------------
