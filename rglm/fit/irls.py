@@ -259,7 +259,7 @@ def irls(data: FitData, eta: np.ndarray, coefold, control: GlmControl,
         # Refilling the work array supersedes the previous step, whose pending LSFit
         # (held in this memory) is never needed: R keeps only the last step's.
         xw = weighted_design(data.x, working.good, working.w, out=buffer)
-        step = wls_step(xw, zw, tol)
+        step = wls_step(xw, zw, tol, previous=step)
         buffer = xw
         if not np.isfinite(step.coefficients).all():
             converged = False

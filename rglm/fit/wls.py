@@ -96,7 +96,8 @@ class WlsStep:
         return self.factor.complete(self.xw, self.zw, overwrite_x=True, residuals=False)
 
 
-def wls_step(xw: np.ndarray, zw: np.ndarray, tol: float) -> WlsStep:
+def wls_step(xw: np.ndarray, zw: np.ndarray, tol: float,
+             previous: Optional[WlsStep] = None) -> WlsStep:
     """Least squares of the weighted working response on the weighted design.
 
     R: ``C_Cdqrls`` (LINPACK ``dqrls`` with limited pivoting). The BLAS-3
@@ -113,12 +114,16 @@ def wls_step(xw: np.ndarray, zw: np.ndarray, tol: float) -> WlsStep:
         Weighted working response ``z * w``.
     tol : float
         Rank tolerance.
+    previous : WlsStep, optional
+        The IRLS's previous step: its triangular factor preconditions this one (the
+        weights change little between iterations), which saves a pass over ``xw``.
 
     Returns
     -------
     WlsStep
     """
-    factor = factor_unpivoted(xw, zw, tol)
+    preconditioner = None if previous is None or previous.factor is None else previous.factor.rh
+    factor = factor_unpivoted(xw, zw, tol, preconditioner=preconditioner)
     if factor is None:
         fit = dqrls(xw, zw, tol, overwrite_x=True)
         return WlsStep(coefficients=fit.coefficients, pivot=fit.qr.pivot, rank=fit.qr.rank,

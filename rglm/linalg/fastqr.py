@@ -77,6 +77,9 @@ class UnpivotedFactor:
     coefficients : ndarray, shape (p,) or (p, k)
     effects_head : ndarray, shape (p, k)
         The first ``p`` entries of ``Q'y``.
+    rh : ndarray, shape (p, p)
+        ``S R``: the triangular factor with a positive diagonal. Passed back as
+        ``preconditioner`` when factoring a similar matrix (the next IRLS step's).
     unit_lower : ndarray, shape (p, p)
         The Householder vectors' top block, unit lower triangular (LAPACK's ``V1``).
     inv_m : ndarray, shape (p, p)
@@ -90,6 +93,7 @@ class UnpivotedFactor:
     qraux: np.ndarray
     coefficients: np.ndarray
     effects_head: np.ndarray
+    rh: np.ndarray
     unit_lower: np.ndarray
     inv_m: np.ndarray
     w_over_tau: np.ndarray
@@ -149,7 +153,8 @@ def fast_dqrls(x, y, tol: float = 1e-7, *, overwrite_x: bool = False) -> LSFit |
     return None if factor is None else factor.complete(x, y, overwrite_x=overwrite_x)
 
 
-def factor_unpivoted(x, y, tol: float = 1e-7) -> UnpivotedFactor | None:
+def factor_unpivoted(x, y, tol: float = 1e-7, *,
+                     preconditioner: np.ndarray | None = None) -> UnpivotedFactor | None:
     """The first two passes of :func:`fast_dqrls`: rank decisions, R, coefficients.
 
     R: the ``dqrdc2`` + back-substitution part of ``C_Cdqrls``, when no column is pivoted.
@@ -161,6 +166,11 @@ def factor_unpivoted(x, y, tol: float = 1e-7) -> UnpivotedFactor | None:
     y : array_like, shape (n,) or (n, k)
     tol : float
         dqrdc2's rank tolerance.
+    preconditioner : ndarray, shape (p, p), optional
+        The :attr:`UnpivotedFactor.rh` of a similar matrix (the previous IRLS step's
+        weighted design). When ``x`` times its inverse is nearly orthonormal it takes
+        the place of the first Cholesky step, saving a pass over ``x``; otherwise it is
+        ignored. The factorisation is the same either way, to rounding.
 
     Returns
     -------
@@ -175,7 +185,10 @@ def factor_unpivoted(x, y, tol: float = 1e-7) -> UnpivotedFactor | None:
     -----
     Let ``D`` hold the column norms. CholeskyQR2 gives the thin QR ``x = Q1 Rh`` with
     ``diag(Rh) > 0``: ``chol(D^-1 x'x D^-1) = R1``, ``Q~ = x (R1 D)^-1``,
-    ``chol(Q~'Q~) = R2``, ``Rh = R2 R1 D``, ``Q1 = Q~ R2^-1``.
+    ``chol(Q~'Q~) = R2``, ``Rh = R2 R1 D``, ``Q1 = Q~ R2^-1``. The second step only needs
+    ``Q~`` to be well conditioned (``Q~'Q~`` within 0.1 of the identity), so any upper
+    triangular ``P`` with that property may replace ``R1 D``: between IRLS iterations
+    the weights change little, and the previous ``Rh`` serves (``Rh = R2 P``).
 
     Householder QR is invariant to a non-zero scaling of each partially reduced
     column, so the reflectors of ``x`` are those of ``Q1``, whose triangular factor
@@ -189,7 +202,7 @@ def factor_unpivoted(x, y, tol: float = 1e-7) -> UnpivotedFactor | None:
     LAPACK's reflector ``H = I - tau v v'`` (``v_1 = 1``) is LINPACK's
     ``H = I - u u' / u_1`` with ``u = tau v``: so ``qraux = tau`` and the stored
     sub-diagonal is ``tau * v``. For rows below ``p`` that is
-    ``Q1[p:] U^-1 diag(tau) = x[p:] M^-1`` with ``M = diag(1/tau) U R2 R1 D``.
+    ``Q1[p:] U^-1 diag(tau) = x[p:] M^-1`` with ``M = diag(1/tau) U R2 P``.
 
     ``Q'y``: its first ``p`` entries are ``S Q1'y = S R2^-T Q~'y``; the rest are
     ``y - Y w`` with ``w = T'Y'y = Y1^-1 (y[:p] - S Q1'y)``. Residuals are
@@ -200,35 +213,84 @@ def factor_unpivoted(x, y, tol: float = 1e-7) -> UnpivotedFactor | None:
         return None
     x, y2 = prepared
     p = x.shape[1]
-    first = _first_cholesky_step(x)
-    if first is None:
-        return None
-    inv_p1, r1, norms = first
-    gram2, qty_tilde = _second_pass(x, y2, inv_p1)
-    r2 = _cholesky(gram2)
-    if r2 is None or np.abs(gram2 - np.eye(p)).max() > _ORTHOGONALITY_DEFECT:
-        return None
-    # |R_ll| / ||x_l|| = R2_ll * R1_ll: the quantity dqrdc2 compares with tol.
-    ratio = np.diag(r2) * np.diag(r1)
+    orthogonal = None
+    if preconditioner is not None and np.shape(preconditioner) == (p, p):
+        orthogonal = _preconditioned_step(x, y2, np.asarray(preconditioner, dtype=np.float64))
+    if orthogonal is None:
+        orthogonal = _cholesky_qr2(x, y2)
+        if orthogonal is None:
+            return None
+    r2, p_matrix, inv_p, qty_tilde, ratio = orthogonal
     if not np.all(ratio >= _MARGIN * tol):
         return None
-    top = triangular_solve(r2, (x[:p] @ inv_p1).T, trans=1).T  # Q1[:p]
+    top = triangular_solve(r2, (x[:p] @ inv_p).T, trans=1).T  # Q1[:p]
     reflectors = _householder_from_q(top, ratio)
     if reflectors is None:
         return None
     signs, unit_lower, upper = reflectors
     tau = -signs * np.diag(upper)
-    r_x = signs[:, None] * (r2 @ (r1 * norms))  # S R2 R1 D
+    rh = r2 @ p_matrix
+    r_x = signs[:, None] * rh  # S R2 P
     effects_head = signs[:, None] * triangular_solve(r2, qty_tilde, trans=1)
     coefficients = triangular_solve(r_x, effects_head)
     w = triangular_solve(unit_lower, y2[:p] - effects_head, lower=True, unit_diagonal=True)
-    # M = diag(1/tau) U R2 (R1 D): x[p:] M^-1 is one product by a p x p inverse.
-    inv_m = inv_p1 @ _upper_inverse((upper @ r2) / tau[:, None])
+    # M = diag(1/tau) U R2 P: x[p:] M^-1 is one product by a p x p inverse.
+    inv_m = inv_p @ _upper_inverse((upper @ r2) / tau[:, None])
     return UnpivotedFactor(
         r=np.triu(r_x), qraux=tau,
         coefficients=coefficients[:, 0] if np.ndim(y) == 1 else coefficients,
-        effects_head=effects_head, unit_lower=unit_lower, inv_m=inv_m,
+        effects_head=effects_head, rh=np.triu(rh), unit_lower=unit_lower, inv_m=inv_m,
         w_over_tau=w / tau[:, None], tol=float(tol))
+
+
+def _cholesky_qr2(x, y2):
+    """Both CholeskyQR steps: ``(R2, P = R1 D, P^-1, Q~'y, |R_ll| / ||x_l||)`` or None."""
+    first = _first_cholesky_step(x)
+    if first is None:
+        return None
+    inv_p1, r1, norms = first
+    second = _second_step(x, y2, inv_p1)
+    if second is None:
+        return None
+    r2, qty_tilde = second
+    # |R_ll| / ||x_l|| = R2_ll * R1_ll: the quantity dqrdc2 compares with tol.
+    return r2, r1 * norms, inv_p1, qty_tilde, np.diag(r2) * np.diag(r1)
+
+
+def _preconditioned_step(x, y2, p_matrix):
+    """The second CholeskyQR step on ``x P^-1``: as :func:`_cholesky_qr2`, or None when
+    ``x P^-1`` is not nearly orthonormal up to column scaling (then the caller makes
+    both steps).
+
+    The weights of a new IRLS step rescale the columns of ``x P^-1``; Cholesky is blind
+    to that (van der Sluis), so the test is made on the column-equilibrated Gram matrix.
+    """
+    if not (np.isfinite(p_matrix).all() and np.all(np.diag(p_matrix) > 0.0)):
+        return None
+    inv_p = _upper_inverse(np.triu(p_matrix))
+    gram2, qty_tilde = _second_pass(x, y2, inv_p)
+    scale = np.sqrt(np.diag(gram2))
+    if not np.all(scale > 0.0):
+        return None
+    equilibrated = gram2 / np.outer(scale, scale)
+    r2 = _cholesky(gram2)
+    if r2 is None or np.abs(equilibrated - np.eye(len(scale))).max() > _ORTHOGONALITY_DEFECT:
+        return None
+    rh = r2 @ p_matrix
+    # ||x_l|| = ||Rh[:, l]|| (x = Q1 Rh with orthonormal Q1).
+    ratio = np.diag(rh) / np.sqrt(np.einsum("ij,ij->j", rh, rh))
+    return r2, p_matrix, inv_p, qty_tilde, ratio
+
+
+def _second_step(x, y2, inv_p) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(R2 = chol(Q~'Q~), Q~'y)`` for ``Q~ = x inv_p``; None unless ``Q~`` is nearly
+    orthonormal (``Q~'Q~`` within :data:`_ORTHOGONALITY_DEFECT` of the identity)."""
+    p = x.shape[1]
+    gram2, qty_tilde = _second_pass(x, y2, inv_p)
+    r2 = _cholesky(gram2)
+    if r2 is None or np.abs(gram2 - np.eye(p)).max() > _ORTHOGONALITY_DEFECT:
+        return None
+    return r2, qty_tilde
 
 
 def _prepare(x, y) -> tuple[np.ndarray, np.ndarray] | None:
@@ -287,22 +349,23 @@ def _row_blocks(n: int, p: int):
     return (slice(start, min(start + step, n)) for start in range(0, n, step))
 
 
-def _second_pass(x, y2, inv_p1) -> tuple[np.ndarray, np.ndarray]:
-    """``Q~'Q~`` and ``Q~'y`` for ``Q~ = x inv_p1``, never holding ``Q~`` whole.
+def _second_pass(x, y2, inv_p) -> tuple[np.ndarray, np.ndarray]:
+    """``Q~'Q~`` and ``Q~'y`` for ``Q~ = x inv_p``, never holding ``Q~`` whole.
 
-    Each block of ``Q~`` is written into one reused work array: a fresh array per block
-    would be a fresh page-faulted allocation (the same BLAS calls either way).
+    Each block of ``[Q~ | y]`` is formed in one work array and its cross-product taken
+    in one call: two BLAS calls a block instead of three, and no new array per block.
     """
-    p = x.shape[1]
-    gram2 = np.zeros((p, p))
-    qty = np.zeros((p, y2.shape[1]))
-    work = _block_work(x)
-    for rows in _row_blocks(*x.shape):
-        q_block = work[: rows.stop - rows.start]
-        np.matmul(x[rows], inv_p1, out=q_block)
-        gram2 += q_block.T @ q_block
-        qty += q_block.T @ y2[rows]
-    return gram2, qty
+    n, p = x.shape
+    k = y2.shape[1]
+    blocks = list(_row_blocks(n, p))
+    work = np.empty((blocks[0].stop - blocks[0].start, p + k), order="F")
+    cross = np.zeros((p + k, p + k))
+    for rows in blocks:
+        block = work[: rows.stop - rows.start]
+        np.matmul(x[rows], inv_p, out=block[:, :p])
+        block[:, p:] = y2[rows]
+        cross += block.T @ block
+    return cross[:p, :p], cross[:p, p:]
 
 
 def _third_pass(x, y2, inv_m, coefficients, w_over_tau, out):

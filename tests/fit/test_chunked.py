@@ -191,7 +191,9 @@ def test_step_halving_out_of_bounds():
     y = np.r_[np.zeros(20), np.random.default_rng(1).poisson(5, 20)].astype(float)
     got, ref, null = _fit_both(x, y, families.poisson("identity"), start=[0.5, 1.0], size=6)
     assert got.boundary
-    np.testing.assert_allclose(got.coefficients, ref.coefficients, rtol=1e-10)
+    # The intercept tends to 0 (about 4e-19 after 25 iterations): rounding noise of the
+    # two QR methods, compared absolutely as in assert_same.
+    np.testing.assert_allclose(got.coefficients, ref.coefficients, rtol=1e-10, atol=1e-12)
     assert got.iter == ref.iter and got.deviance == pytest.approx(ref.deviance, rel=RTOL)
 
 
