@@ -414,6 +414,38 @@ def table(n: int, runs: dict, families) -> list[str]:
     return lines + [""]
 
 
+def target_check(n: int, runs: dict, families) -> list[str]:
+    """The issue's targets at this size, checked against this run (met / not met, by how much).
+
+    Targets (issue "Fast and big", at n = 1e6): rglm >= 5x faster than R's glm on each family,
+    faster than glum and statsmodels, peak extra memory <= 3x the design matrix.
+    """
+    design_bytes = n * N_COLUMNS * 8
+    lines = [f"#### Targets at n = {n:,}, checked against this run", ""]
+    for family in families:
+        rglm_run = runs.get((family, "rglm"))
+        if rglm_run is None or rglm_run.error or not rglm_run.seconds:
+            lines.append(f"* {family}: no rglm result")
+            continue
+        parts = []
+        r_run = runs.get((family, "R"))
+        if r_run is not None and r_run.seconds:
+            ratio = r_run.best / rglm_run.best
+            parts.append(f"{ratio:.1f}x faster than R (target 5x: "
+                         f"{'met' if ratio >= 5 else 'NOT met'})")
+        for other in ("glum", "statsmodels"):
+            o = runs.get((family, other))
+            if o is not None and o.seconds:
+                faster = rglm_run.best < o.best
+                parts.append(f"{'faster' if faster else 'NOT faster'} than {other} "
+                             f"({rglm_run.best:.2f} s vs {o.best:.2f} s)")
+        mem = rglm_run.peak_extra_bytes / design_bytes
+        parts.append(f"peak extra memory {mem:.1f}x the design (target <= 3x: "
+                     f"{'met' if mem <= 3 else 'NOT met'})")
+        lines.append(f"* {family}: " + "; ".join(parts))
+    return lines + [""]
+
+
 def write_results(path: Path, all_runs: dict, families, repeats_of) -> None:
     versions = {}
     for runs in all_runs.values():
@@ -436,6 +468,8 @@ def write_results(path: Path, all_runs: dict, families, repeats_of) -> None:
              f"{RGLM_VS_R_RTOL:g} relative; the others are compared with R.", ""]
     for n, runs in all_runs.items():
         lines += table(n, runs, families)
+        if n >= 1_000_000:
+            lines += target_check(n, runs, families)
     big = BENCH_DIR / "RESULTS_bigglm.md"
     if big.exists():  # written by bench/bigglm_bench.py
         lines += ["", big.read_text()]
