@@ -12,7 +12,10 @@ What every R-reference test needs, provided here once:
 * **warnings** -- ``r_warnings`` records the RWarning texts issued in a block;
 * **numbers** -- ``assert_close`` compares with R's numbers (``r_values`` reads them):
   relatively, NA/NaN-aware, with an absolute floor for rounding noise around zero;
-* **text** -- ``mask_noise`` blanks printed digits that are rounding noise.
+* **text** -- ``same_printed`` compares rglm's printed text with R's, byte for byte
+  but for numbers that are rounding noise around an exact zero (``noise_among`` finds
+  them among R's values), whose digits, sign and width -- and the columns around them --
+  depend on the machine's BLAS kernel (``compare_printed``).
 
 Helpers reach the tests as fixtures: test modules cannot import this file
 (``--import-mode=importlib``). ``rglm`` is imported lazily inside the helpers so that a
@@ -318,38 +321,291 @@ def _assert_close_fixture():
     return assert_close
 
 
-# ---- printed text ---------------------------------------------------------------------
+# ---- printed text with rounding noise --------------------------------------------------
+#
+# A value that is zero in exact arithmetic (Dobson's treatment coefficients) is printed as
+# rounding noise -- 1.218e-15 by R, 3.713e-16 or -2.470e-16 by rglm, depending on the
+# BLAS kernel of the machine -- and its sign changes its width, hence possibly the width
+# of its column and the position of everything to the right of it. ``compare_printed``
+# compares such texts token by token: R's noise tokens may differ in digits and sign,
+# the columns around them may move accordingly, and every other character must match.
 
-_SCIENTIFIC = re.compile(r"( *)(-?\d\.\d+e[-+]\d+)")
+_NUMBER = re.compile(r"-?(\d+)(?:\.(\d+))?(?:e([-+]\d+))?")
+_TOKEN = re.compile(r"\S+")
 
 
-def mask_noise(text: str, bound: float, *, keep_spaces: bool = False,
-               keep_zeros: bool = False) -> str:
-    """Blank the numbers printed in scientific notation whose magnitude is below ``bound``.
+class Noise(NamedTuple):
+    """What counts as rounding noise in R's printed text.
 
-    Such digits are rounding noise around an exact zero (R prints Dobson's treatment2 as
-    1.218e-15 in print.glm and 1.217e-15 in the summary), which cannot be matched; the
-    rest of the text is still compared byte for byte. Each is replaced by "~" together
-    with the spaces before it (a noise value's sign changes its width, so its right-
-    aligned column's padding), or, with ``keep_spaces``, by "<noise>" alone. An exact
-    zero ("0.000e+00", as either side may print the noise) is blanked too, unless
-    ``keep_zeros``.
-
-    The CLI and vignette tests mask with ``keep_spaces`` and ``keep_zeros`` and a bound
-    of 1e-12 (any number with an exponent of -13 or less); test_r_reference with the
-    defaults and a bound relative to the model's coefficients.
+    below : float
+        Noise is smaller than this in magnitude, on both sides (0: there is none).
+    values : tuple of float, optional
+        R's values that are noise: a number of R's text is noise only if it is one of
+        them as printed. None: any number below ``below`` is (for texts without R values
+        at hand, such as the vignettes').
+    scale : float
+        The largest magnitude of the values the noise was judged against
+        (``below = NOISE_RATIO * scale``).
     """
 
-    def blank(match: re.Match) -> str:
-        value = abs(float(match.group(2)))
-        if value >= bound or (keep_zeros and value == 0):
-            return match.group()
-        return match.group(1) + "<noise>" if keep_spaces else " ~"
-
-    return _SCIENTIFIC.sub(blank, text)
+    below: float
+    values: tuple | None = None
+    scale: float = 0.0
 
 
-@pytest.fixture(name="mask_noise", scope="session")
-def _mask_noise_fixture():
-    """``mask_noise(text, bound, *, keep_spaces, keep_zeros)``."""
-    return mask_noise
+NO_NOISE = Noise(0.0, ())
+
+
+def noise_among(values, exclude=None, *, columns: bool = False) -> Noise:
+    """The rounding noise among R's ``values`` (the numbers a text prints; NA ignored):
+    those below ``NOISE_RATIO`` x their largest magnitude. ``exclude``: a mask of values
+    never taken as noise (p-values, which are small but not noise). ``columns``:
+    ``values`` is a list of columns, each with its own scale (a matrix of dfbetas)."""
+    if columns:
+        found = [noise_among(col) for col in values]
+        noise = tuple(v for n in found for v in n.values)
+        return Noise(max(n.below for n in found), noise,
+                     max(n.scale for n in found)) if noise else NO_NOISE
+    v = r_values(values).ravel()
+    keep = np.isfinite(v)
+    if exclude is not None:
+        keep &= ~np.asarray(exclude, dtype=bool).ravel()
+    v = v[keep]
+    if not v.size:
+        return NO_NOISE
+    scale = float(np.abs(v).max())
+    below = NOISE_RATIO * scale
+    noise = tuple(float(x) for x in v[np.abs(v) < below])
+    return Noise(below, noise, scale) if noise else NO_NOISE
+
+
+class _Token(NamedTuple):
+    text: str
+    start: int
+    end: int
+
+
+def _line_tokens(line: str) -> list[_Token]:
+    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(line)]
+
+
+def _number_shape(text: str):
+    """``(scientific, decimals)`` of a printed number, or None if ``text`` is not one."""
+    m = _NUMBER.fullmatch(text)
+    if m is None:
+        return None
+    return m.group(3) is not None, len(m.group(2) or "")
+
+
+def _prints(token: str, value: float) -> bool:
+    """Could ``token`` be R's printing of ``value``: equal to within one unit of its last
+    digit (R rounds the summary's estimates before formatting them: 1.2175e-15 is printed
+    1.217e-15 there)."""
+    m = _NUMBER.fullmatch(token)
+    unit = 10.0 ** (int(m.group(3) or 0) - len(m.group(2) or ""))
+    return abs(float(token) - value) <= unit
+
+
+def _is_noise(token: str, previous: str | None, noise: Noise) -> bool:
+    """Is ``token`` of R's text printed rounding noise: a number below ``noise.below``
+    in magnitude and, if ``noise.values`` are given, the printing of one of them; never
+    the bound of a p-value printed as ``< 2.2e-16``. Without values, a zero printed in
+    fixed notation (``0.000``) is not noise: there, with nothing but a bound to go by,
+    it is mostly a rounded number R prints alike everywhere (a z value of noise); R's
+    noise that is exactly zero is among the values."""
+    shape = _number_shape(token)
+    if shape is None or previous == "<":
+        return False
+    value = float(token)
+    if not abs(value) < noise.below:
+        return False
+    if noise.values is None:
+        return shape[0] or value != 0
+    return any(_prints(token, v) for v in noise.values)
+
+
+def _noise_matches(got: str, want: str, noise: Noise) -> bool:
+    """rglm's token in the place of R's noise token ``want``: noise too, smaller than
+    ``noise.below``, printed in the same way or in scientific notation or as an exact
+    zero in fixed notation. (Printed in another way -- ``_NoiseAt.reshaped`` -- it must
+    stand in a column of nothing but noise: ``_layout_problems``.)"""
+    shape = _number_shape(got)
+    if shape is None or not abs(float(got)) < noise.below:
+        return False
+    return shape == _number_shape(want) or shape[0] or float(got) == 0
+
+
+def _blocks(lines: list[list[_Token]]) -> list[list[int]]:
+    """Group R's lines into tables: runs of consecutive lines in which each line is
+    aligned with the line before it (R right-aligns columns): at least half the tokens
+    of the shorter of the two end where tokens of the other do. (A heading such as
+    ``Model 2: counts ~ outcome`` meets the columns below it by chance, once or twice.)"""
+    blocks: list[list[int]] = []
+    previous_edges: set[int] = set()
+    for i, tokens in enumerate(lines):
+        edges = {t.end for t in tokens}
+        shared = len(edges & previous_edges)
+        if blocks and shared and 2 * shared >= min(len(edges), len(previous_edges)):
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+        previous_edges = edges
+    return blocks
+
+
+class _NoiseAt(NamedTuple):
+    """A noise token of R's text: its place in the line, R's right edge, how much wider
+    rglm's is, and whether rglm's is printed in another way (notation, digits)."""
+
+    index: int
+    end: int
+    width_change: int
+    reshaped: bool
+
+
+def compare_printed(got: str, want: str, noise: Noise | float = NO_NOISE) -> list[str]:
+    """The differences between rglm's printed text ``got`` and R's ``want`` that are not
+    rounding noise; an empty list when the texts agree.
+
+    ``noise`` (a :class:`Noise`, or a float: ``Noise(below=noise)``) says which numbers
+    of R's text are rounding noise around an exact zero (``_is_noise``); decide it from
+    R's values (``noise_among``). With none, the texts must be identical.
+
+    Rules, line by line (the line counts must agree):
+
+    * the tokens (runs of non-blanks) pair up one to one; a noise token of R's pairs
+      with a number printed alike, smaller than ``noise.below`` (any digits, any sign);
+      every other token is identical;
+    * within a table (``_blocks``) with no noise token whose width differs, every token
+      sits exactly where R's does, and every line ends where R's does (trailing blanks
+      included); where some noise token is wider or narrower than R's, or printed
+      otherwise, the columns may move as R's right-aligned columns would
+      (``_layout_problems``).
+    """
+    if got == want:
+        return []
+    if not isinstance(noise, Noise):
+        noise = Noise(float(noise))
+    got_lines, want_lines = got.split("\n"), want.split("\n")
+    if len(got_lines) != len(want_lines):
+        return [f"{len(got_lines)} lines, R has {len(want_lines)}"]
+    problems: list[str] = []
+    want_tokens = [_line_tokens(line) for line in want_lines]
+    got_tokens = [_line_tokens(line) for line in got_lines]
+    found: dict[int, list[_NoiseAt]] = {}  # line -> its noise tokens
+    for i, (gl, wl, gt, wt) in enumerate(zip(got_lines, want_lines, got_tokens, want_tokens)):
+        where = f"line {i + 1}"
+        if len(gt) != len(wt):
+            problems.append(f"{where}: {len(gt)} tokens, R has {len(wt)}: {gl!r} vs {wl!r}")
+            continue
+        if not wt:
+            if gl != wl:
+                problems.append(f"{where}: {gl!r}, R has {wl!r}")
+            continue
+        for k, (g, w) in enumerate(zip(gt, wt)):
+            if _is_noise(w.text, wt[k - 1].text if k else None, noise):
+                if not _noise_matches(g.text, w.text, noise):
+                    problems.append(f"{where}: {g.text!r} where R prints rounding noise "
+                                    f"{w.text!r} (below {noise.below:g})")
+                found.setdefault(i, []).append(_NoiseAt(
+                    k, w.end, len(g.text) - len(w.text),
+                    _number_shape(g.text) != _number_shape(w.text)))
+            elif g.text != w.text:
+                problems.append(f"{where}: {g.text!r}, R has {w.text!r}")
+    if problems:
+        return problems
+    # the end of each line as one more (empty) token: trailing blanks are layout too
+    ends = [[t + [_Token("", len(line), len(line))] if t else t for t, line in zip(tokens, lines)]
+            for tokens, lines in ((got_tokens, got_lines), (want_tokens, want_lines))]
+    for block in _blocks(want_tokens):
+        problems += _layout_problems(block, *ends, found)
+    return problems
+
+
+def _layout_problems(block: list[int], got_tokens: list[list[_Token]],
+                     want_tokens: list[list[_Token]],
+                     found: dict[int, list[_NoiseAt]]) -> list[str]:
+    """Where the tokens of one table of rglm's text are not where R would put them with
+    rglm's noise: the layout rule of ``compare_printed``.
+
+    The shift of a token is rglm's right edge minus R's. All tokens that end in the same
+    column of R's text shift alike (columns stay aligned). Along a line the shift changes
+    (a step) by at most the largest change of a noise token's width, in the direction of
+    such a change, and only where R's right-aligned columns can move: at a column in
+    which some line of the table has a noise token (``printCoefmat``: a wider noise
+    estimate widens its column), or by the same step before every token of the line
+    (``print.default`` of a named vector: one width for all its entries). Without noise
+    of a changed width nothing moves.
+
+    Noise printed in another way than R's (another number of digits, an exact zero in
+    fixed notation) is R's layout only in a column of nothing but noise: R prints all the
+    numbers of a column alike, with as many digits as the column needs -- noise that
+    happens to end in a 0 (3.7470e-16) needs fewer, a column of exact zeros is ``0``.
+    Next to other numbers R would have printed it as them.
+    """
+    noise = [item for i in block for item in found.get(i, [])]
+    changes = [n.width_change for n in noise if n.width_change]
+    largest = max((abs(c) for c in changes), default=0)
+    up, down = any(c > 0 for c in changes), any(c < 0 for c in changes)
+    noise_ends = sorted({n.end for n in noise})
+    problems: list[str] = []
+    noise_at = {(i, n.index) for i in block for n in found.get(i, [])}
+    for n in (n for n in noise if n.reshaped):
+        if any(w.end == n.end and _number_shape(w.text) and (i, k) not in noise_at
+               for i in block for k, w in enumerate(want_tokens[i])):
+            problems.append(f"noise printed unlike the other numbers of its column, where "
+                            f"R prints them alike (ending at column {n.end} in R's text)")
+    column_shift: dict[int, int] = {}
+    for i in block:
+        pairs = list(zip(got_tokens[i], want_tokens[i]))
+        shifts = [g.end - w.end for g, w in pairs]
+        steps = [s - b for s, b in zip(shifts, [0] + shifts[:-1])]
+        uniform = len({step for step, (g, _) in zip(steps, pairs) if g.text}) == 1
+        before_end = 0
+        for (g, w), shift, step in zip(pairs, shifts, steps):
+            at_noise = any(before_end < end <= w.end for end in noise_ends)
+            before_end = w.end
+            if column_shift.setdefault(w.end, shift) != shift:
+                problems.append(f"line {i + 1}: {g.text or 'the line end'!r} is out of line "
+                                f"with its column (ending at column {w.end} in R's text)")
+            elif step and not (abs(step) <= largest and (up if step > 0 else down)
+                               and (at_noise or uniform)):
+                problems.append(f"line {i + 1}: {g.text or 'the line end'!r} is moved by "
+                                f"{shift} column(s) from R's position, which no rounding "
+                                f"noise explains")
+    return problems
+
+
+def assert_same_printed(got: str, want: str, noise: Noise | float = NO_NOISE,
+                        what: str = "") -> None:
+    """Assert that rglm's printed text is R's, up to rounding noise (``compare_printed``);
+    the message lists the differences, then a diff of the two texts."""
+    problems = compare_printed(got, want, noise)
+    if problems:
+        import difflib
+
+        diff = "\n".join(difflib.unified_diff(want.split("\n"), got.split("\n"), "R", "rglm",
+                                              lineterm=""))
+        head = f"{what}: " if what else ""
+        raise AssertionError(f"{head}printed text differs from R's:\n  "
+                             + "\n  ".join(problems[:8]) + "\n" + diff)
+
+
+@pytest.fixture(name="same_printed", scope="session")
+def _same_printed_fixture():
+    """``same_printed(got, want, noise=NO_NOISE, what="")``: rglm's printed text against
+    R's, up to rounding noise (``assert_same_printed``)."""
+    return assert_same_printed
+
+
+@pytest.fixture(name="compare_printed", scope="session")
+def _compare_printed_fixture():
+    """``compare_printed(got, want, noise=NO_NOISE)`` -> the list of differences."""
+    return compare_printed
+
+
+@pytest.fixture(name="noise_among", scope="session")
+def _noise_among_fixture():
+    """``noise_among(values, exclude=None, *, columns=False)`` -> the ``Noise`` among R's
+    values."""
+    return noise_among

@@ -20,8 +20,9 @@ from rglm.api.call import build_call, caller_namespace, data_node, family_node, 
 from rglm.api.chunk_design import (ChunkDesign, categorical_names, check_stateless,
                                    expression_node, namespace_for, symbols_of)
 from rglm.api.chunk_sources import SerialEngine, block_reader, is_dask_frame
+from rglm.api.glm import require_response
 from rglm.api.progress import Progress
-from rglm.errors import RError
+from rglm.errors import RError, WarningsOnce, collecting_warnings, rwarn
 from rglm.families import as_family, gaussian
 from rglm.fit.chunk_pass import PassKernel, PassTotals
 from rglm.fit.chunked import chunked_glm_fit
@@ -106,6 +107,7 @@ def bigglm(formula: Union[str, ast.Call], data: Any, family: Any = gaussian,
             raise RError(f"'{name}' must be a column name or an R expression (a string), "
                          "evaluated in each chunk")
     formula_node = parse_formula(formula) if isinstance(formula, str) else formula
+    require_response(formula_node)
     expressions = [formula_node] + [n for n in (expression_node(weights),
                                                 expression_node(offset)) if n is not None]
     check_stateless(expressions)
@@ -116,12 +118,17 @@ def bigglm(formula: Union[str, ast.Call], data: Any, family: Any = gaussian,
     model_terms = make_terms(formula_node, data_names=[str(c) for c in first.columns])
     design = ChunkDesign(terms=model_terms, family=fam, weights=weights, offset=offset,
                          na_action=na_action, namespace=namespace_for(expressions, namespace))
-    xlev, level_passes = _levels(engine, design, first, levels)
-    design = replace(design, xlev=xlev)
-    mm = model_matrix(design.frame(first))
+    # glm() evaluates the model frame and the family's initialize and aic once, bigglm()
+    # on every block in every pass: each warning they give is issued once.
+    once = WarningsOnce()
+    with collecting_warnings() as messages:
+        xlev, level_passes = _levels(engine, design, first, levels)
+        design = replace(design, xlev=xlev)
+        mm = model_matrix(design.frame(first))
+    once.issue(messages)
     design = replace(design, colnames=tuple(mm.colnames))
 
-    run_pass = functools.partial(_run_pass, engine, design)
+    run_pass = functools.partial(_run_pass, engine, design, once)
     fit = chunked_glm_fit(run_pass, len(mm.colnames), fam, control=ctrl, start=start,
                           intercept=bool(model_terms.intercept),
                           offset_given=offset is not None or bool(model_terms.offsets),
@@ -170,6 +177,8 @@ def _levels(engine, design: ChunkDesign, first: pd.DataFrame,
         return given, 0
     seen = engine.map_reduce(functools.partial(_levels_of, design, wanted),
                              "finding factor levels")
+    for message in seen.warnings:
+        rwarn(message)
     return {**seen.levels(), **given}, 1
 
 
@@ -181,9 +190,13 @@ def _chunk_totals(design: ChunkDesign, kernel: PassKernel, block: pd.DataFrame) 
     return kernel(design.chunk(block))
 
 
-def _run_pass(engine, design: ChunkDesign, kernel: PassKernel, label: str) -> PassTotals:
-    """One pass: every block through the design and the kernel, totals combined."""
-    return engine.map_reduce(functools.partial(_chunk_totals, design, kernel), label)
+def _run_pass(engine, design: ChunkDesign, once: WarningsOnce, kernel: PassKernel,
+              label: str) -> PassTotals:
+    """One pass: every block through the design and the kernel, totals combined; the
+    blocks' warnings not issued before by this bigglm() call are issued."""
+    totals = engine.map_reduce(functools.partial(_chunk_totals, design, kernel), label)
+    once.issue(totals.warnings)
+    return replace(totals, warnings=())
 
 
 def _call_args(formula_node, data, family_arg, fam, namespace, **kw) -> list:

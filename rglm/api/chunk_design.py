@@ -14,15 +14,15 @@ block does not have: they are refused with a clear error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
 import pandas as pd
 
 from rglm.api.glm import _check_weights, _response_for
-from rglm.errors import RError
-from rglm.fit.chunk_pass import Chunk
+from rglm.errors import RError, collecting_warnings
+from rglm.fit.chunk_pass import Chunk, merge_warnings
 from rglm.formula import ast
 from rglm.formula.deparse import deparse1
 from rglm.formula.design import model_matrix
@@ -45,11 +45,7 @@ def _is_raw_poly(node: ast.Call) -> bool:
 
 
 def _calls(node: Any) -> Iterable[ast.Call]:
-    if isinstance(node, ast.Call):
-        yield node
-        yield from _calls(node.fn)
-        for arg in node.args:
-            yield from _calls(arg.value)
+    return (n for n in ast.walk(node) if isinstance(n, ast.Call))
 
 
 def _function_name(node: ast.Call) -> Optional[str]:
@@ -82,18 +78,11 @@ def check_stateless(nodes: Iterable[Any]) -> None:
 def symbols_of(nodes: Iterable[Any]) -> set:
     """Every name used in the expressions (``np.log`` also gives ``np``)."""
     out: set = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, ast.Symbol):
-            out.add(node.name)
-            out.add(node.name.split(".")[0])
-        elif isinstance(node, ast.Call):
-            walk(node.fn)
-            for arg in node.args:
-                walk(arg.value)
-
     for root in nodes:
-        walk(root)
+        for node in ast.walk(root):
+            if isinstance(node, ast.Symbol):
+                out.add(node.name)
+                out.add(node.name.split(".")[0])
     return out
 
 
@@ -121,11 +110,14 @@ class LevelsSeen:
         Variable name → the set of levels occurring in the rows used.
     character : frozenset
         Names of character variables (levels: sorted distinct values).
+    warnings : tuple of str
+        The warnings evaluating the blocks' frames gave, each distinct text once.
     """
 
     declared: Mapping[str, tuple] = field(default_factory=dict)
     used: Mapping[str, frozenset] = field(default_factory=dict)
     character: frozenset = frozenset()
+    warnings: tuple = ()
 
     @staticmethod
     def of_frame(mf: ModelFrame, names: Iterable[str]) -> "LevelsSeen":
@@ -151,7 +143,8 @@ class LevelsSeen:
         used = dict(self.used)
         for name, levels in other.used.items():
             used[name] = used.get(name, frozenset()) | levels
-        return LevelsSeen(declared, used, self.character | other.character)
+        return LevelsSeen(declared, used, self.character | other.character,
+                          merge_warnings(self.warnings, other.warnings))
 
     def levels(self) -> dict:
         """Final levels: declared order (factors) or sorted (character), used ones only."""
@@ -209,13 +202,18 @@ class ChunkDesign:
     def frame(self, df: pd.DataFrame, fixed_levels: bool = True) -> ModelFrame:
         """The block's model frame; with ``fixed_levels`` its factors get ``xlev``."""
         xlev = {k: list(v) for k, v in (self.xlev or {}).items()} if fixed_levels else None
+        if xlev:
+            df = _untyped_as_factors(df, xlev)
         return model_frame(self.terms, df, weights=self.weights, offset=self.offset,
                            na_action=self.na_action, drop_unused_levels=False,
                            env=self.namespace, xlev=xlev or None)
 
     def levels_of(self, names: tuple, df: pd.DataFrame) -> LevelsSeen:
-        """The levels one block shows (the level-discovery pass)."""
-        return LevelsSeen.of_frame(self.frame(df, fixed_levels=False), names)
+        """The levels one block shows (the level-discovery pass); the warnings its
+        frame gives are collected in them, not issued."""
+        with collecting_warnings() as messages:
+            seen = LevelsSeen.of_frame(self.frame(df, fixed_levels=False), names)
+        return replace(seen, warnings=merge_warnings(messages))
 
     def chunk(self, df: pd.DataFrame) -> Chunk:
         """The block as the fit sees it.
@@ -227,20 +225,40 @@ class ChunkDesign:
             factor level not seen in the first pass, or a block whose model matrix has
             other columns than the first block's.
         """
-        mf = self.frame(df)
-        mm = model_matrix(mf)
+        with collecting_warnings() as messages:
+            mf = self.frame(df)
+            mm = model_matrix(mf)
         if self.colnames is not None and tuple(mm.colnames) != tuple(self.colnames):
             raise RError("this chunk's model matrix has columns "
                          f"{', '.join(mm.colnames) or '(none)'} where the first chunk's "
                          f"had {', '.join(self.colnames) or '(none)'}: the columns' types "
                          "differ between chunks")
-        y = _response_for(model_response(mf), self.family)
-        if y is None:
-            raise RError("bigglm() needs a response: the formula has no left-hand side")
+        y = _response_for(model_response(mf), self.family)  # bigglm() checked there is one
         w = model_weights(mf)
         return Chunk(x=mm.x, y=np.asarray(y, dtype=np.float64),
                      weights=None if w is None else _check_weights(w),
-                     offset=model_offset(mf), n_dropped=_n_dropped(mf))
+                     offset=model_offset(mf), n_dropped=_n_dropped(mf),
+                     warnings=merge_warnings(messages))
+
+
+def _untyped_as_factors(df: pd.DataFrame, xlev: Mapping[str, list]) -> pd.DataFrame:
+    """The block with its categorical columns of nothing but NA made factors of ``xlev``.
+
+    Such a column (or any column of a block without rows) says nothing about its type:
+    read_csv makes an empty text column float, pandas 2.2 an empty or all-None one object
+    (logical to R). Its rows are dropped by the NA action or have no effect either way;
+    only the model matrix's columns would differ from the other blocks'. A new frame:
+    the caller's block is not modified.
+    """
+    untyped = {}
+    for name, levels in xlev.items():
+        if name not in df.columns:
+            continue
+        column = df[name]
+        if isinstance(column, pd.Series) and not isinstance(column.dtype, pd.CategoricalDtype) \
+                and column.isna().all():
+            untyped[name] = pd.Categorical.from_codes(np.full(len(df), -1), categories=levels)
+    return df.assign(**untyped) if untyped else df
 
 
 def _n_dropped(mf: ModelFrame) -> int:

@@ -22,8 +22,9 @@ from rglm.formula.frame import model_frame
 from rglm.formula.parse import parse_formula
 from rglm.formula.response import model_offset, model_response, model_weights
 from rglm.results.glm import GLM
+from rglm.results.update import Refit, register_refit
 
-__all__ = ["glm"]
+__all__ = ["glm", "require_response"]
 
 NA_ACTIONS = ("na.omit", "na.exclude", "na.fail", "na.pass")
 _BINOMIAL_FAMILIES = ("binomial", "quasibinomial")
@@ -92,6 +93,7 @@ def glm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
                      env=namespace)
     if method == "model.frame":
         return mf.to_frame()
+    require_response(formula_node)
 
     n = mf.nrow
     if n == 0:
@@ -120,7 +122,7 @@ def glm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
                terms=mf.terms, data=data, offset_values=off, control=ctrl, method=method,
                contrasts=mm.contrasts or None, xlevels=mm.xlevels, na_action=mf.na_action,
                frame=mf if model else None, model_matrix=mm, keep_x=x, keep_y=y,
-               null_deviance=float(null_dev))
+               null_deviance=float(null_dev), row_positions=mf.positions)
 
 
 def _call_args(formula_node, family_arg, fam, data, namespace, **kw) -> list:
@@ -164,6 +166,24 @@ def _control_node(control, namespace) -> ast.Node:
         ast.Arg(name, value_node(getattr(control, name), namespace, name)) for name in given))
 
 
+def require_response(formula_node: ast.Call) -> None:
+    """Refuse a formula without a response (``~ x``) before anything is fitted.
+
+    R's glm() has no such check: the response is NULL, glm.fit() warns "no observations
+    informative at iteration 1" and "algorithm did not converge" and then fails with
+    "object 'fit' not found" (the binomial family and MASS's glm.nb fail elsewhere, with
+    other texts). The message here is R's own for the same mistake in
+    ``stats:::ftable.formula``.
+
+    Raises
+    ------
+    RError
+        ``'formula' must have both left and right hand sides``.
+    """
+    if len(formula_node.args) != 2:
+        raise RError("'formula' must have both left and right hand sides")
+
+
 def _response_for(yv, fam) -> np.ndarray:
     """A factor response means 'not the first level' for binomial families (R's initialize)."""
     if isinstance(yv, pd.Categorical):
@@ -199,3 +219,12 @@ def _null_deviance_with_offset(mm, xnames, yv, w, off, fam, ctrl, fit) -> float:
     if not fit0.converged:
         rwarn("fitting to calculate the null deviance did not converge -- increase 'maxit'?")
     return fit0.deviance
+
+
+#: glm()'s R formals, in order: the arguments update() accepts, as match.call() orders them.
+GLM_FORMALS = ("formula", "family", "data", "weights", "subset", "na.action", "start",
+               "etastart", "mustart", "offset", "control", "model", "method", "x", "y",
+               "singular.ok", "contrasts")
+
+# update() evaluates a glm fit's call again with glm() (R: eval() of the glm(...) call).
+register_refit(GLM, Refit(glm, GLM_FORMALS))

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from rglm.api.call import build_call, caller_namespace, data_node, value_node
-from rglm.api.glm import NA_ACTIONS, _check_weights, _control_node, _extra
+from rglm.api.glm import (NA_ACTIONS, _check_weights, _control_node, _extra,
+                          require_response)
 from rglm.errors import RError, rwarn
 from rglm.families import negative_binomial, poisson
 from rglm.fit.control import GlmControl, as_control
@@ -28,6 +29,7 @@ from rglm.formula.parse import parse_formula
 from rglm.formula.response import model_offset, model_response, model_weights
 from rglm.printing.rformat import signif
 from rglm.results.negbin import NegBinGLM, ThetaML, negbin_loglik, theta_ml
+from rglm.results.update import Refit, register_refit
 
 __all__ = ["glm_nb"]
 
@@ -93,6 +95,7 @@ def glm_nb(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
                      etastart=etastart, mustart=mustart, na_action=na_action, env=namespace)
     if method == "model.frame":
         return mf.to_frame()
+    require_response(formula_node)
     yv = model_response(mf)
     if isinstance(yv, pd.Categorical) or (isinstance(yv, np.ndarray) and yv.ndim != 1):
         raise RError("the response of a negative binomial model must be a numeric vector")
@@ -126,7 +129,8 @@ def glm_nb(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
                      method=method, contrasts=mm.contrasts or None, xlevels=mm.xlevels,
                      na_action=mf.na_action, frame=mf if model else None, model_matrix=mm,
                      keep_x=x, keep_y=y, null_deviance=float(null_dev), theta=th.theta,
-                     SE_theta=th.SE, twologlik=twologlik, th_warn=th_warn)
+                     SE_theta=th.SE, twologlik=twologlik, th_warn=th_warn,
+                     row_positions=mf.positions)
 
 
 def _inner_control(ctrl: GlmControl) -> GlmControl:
@@ -222,3 +226,15 @@ def _call_args(formula_node, data, namespace, theta: float, link: str, **kw) -> 
         else:
             args.append((name, node))
     return args
+
+
+#: glm.nb()'s R formals, in order (MASS: ``..., contrasts = NULL, ..., init.theta, link =
+#: log``): the arguments update() accepts, as match.call() orders them.
+GLM_NB_FORMALS = ("formula", "data", "weights", "subset", "na.action", "start", "etastart",
+                  "mustart", "control", "method", "model", "x", "y", "contrasts",
+                  "init.theta", "link")
+
+# update() (and so step()) evaluates a glm.nb fit's call again with glm_nb(): theta is
+# estimated afresh, starting from the call's init.theta (the previous fit's theta, to 10
+# significant digits), and the new call gets the new init.theta and the link, as R's.
+register_refit(NegBinGLM, Refit(glm_nb, GLM_NB_FORMALS, set_by_fitter=("init.theta", "link")))

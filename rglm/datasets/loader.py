@@ -139,6 +139,11 @@ def describe(name: str) -> DatasetInfo:
     )
 
 
+# Text columns get what pandas itself gives text (read_csv, Series(["a"])): "str" on
+# pandas 3, object on pandas 2.2, whose "str" alias would turn None into "None".
+_TEXT = pd.Series(["a"]).dtype
+
+
 def _as_float(text: np.ndarray) -> np.ndarray:
     # Python's float() rounds decimal text correctly; pandas' default CSV float parser
     # does not always, and an exact round trip against R is the point of these files.
@@ -159,7 +164,7 @@ def _column(text: list[str | None], spec: dict) -> pd.Series | pd.Categorical | 
         values = [None if s is None else s == "TRUE" for s in text]
         return pd.array(values, dtype="boolean") if has_na else np.array(values, dtype=bool)
     if kind == "character":
-        return pd.array(text, dtype="str")
+        return pd.array(text, dtype=_TEXT)
     if kind == "factor":
         return pd.Categorical(text, categories=list(spec["levels"]),
                               ordered=bool(spec["ordered"]))
@@ -179,7 +184,7 @@ def _read(name: str) -> pd.DataFrame:
         columns[spec["name"]] = _column(text, spec)
     index = None
     if "row_names" in meta:
-        index = pd.Index(meta["row_names"], dtype="str")
+        index = pd.Index(meta["row_names"], dtype=_TEXT)
     frame = pd.DataFrame(columns, index=index)
     if len(frame) != meta["nrow"]:
         raise ValueError(f"{name}.csv has {len(frame)} rows, its sidecar says {meta['nrow']}")

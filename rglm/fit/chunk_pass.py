@@ -19,17 +19,18 @@ and the prior weights and offset (None: all 1 / all 0).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 import numpy as np
 
+from rglm.errors import collecting_warnings
 from rglm.fit.chunk_aic import aic_parts, gamma_aic_part
 from rglm.fit.chunk_tsqr import combine_triangles, triangle_of
 from rglm.fit.irls import initial_eta, working_response
 from rglm.fit.setup import FitData, prepare
 
-__all__ = ["Chunk", "PassKernel", "PassTotals"]
+__all__ = ["Chunk", "PassKernel", "PassTotals", "merge_warnings"]
 
 _EPS10 = 10 * np.finfo(float).eps
 
@@ -50,6 +51,9 @@ class Chunk:
         Offset (None: all 0).
     n_dropped : int
         Rows of the block the NA action removed before the fit (only counted).
+    warnings : tuple of str
+        Warnings given while the block was made (evaluating its model frame), passed on
+        to its :class:`PassTotals`.
     """
 
     x: np.ndarray
@@ -57,6 +61,7 @@ class Chunk:
     weights: Optional[np.ndarray] = None
     offset: Optional[np.ndarray] = None
     n_dropped: int = 0
+    warnings: tuple = ()
 
     @property
     def nrow(self) -> int:
@@ -100,6 +105,11 @@ class PassTotals:
         (poisson): glm.fit's warnings.
     n_dropped : int
         Rows removed by the NA action before the fit.
+    warnings : tuple of str
+        The warnings the blocks gave (the family's initialize and aic, the model frame's
+        evaluation), each distinct text once, in order: R computes these once per fit,
+        a chunked fit once per block and pass, so the fit issues each once
+        (:class:`rglm.errors.WarningsOnce`).
     """
 
     nobs: int = 0
@@ -117,6 +127,7 @@ class PassTotals:
     n_zero_working: int = 0
     n_extreme: int = 0
     n_dropped: int = 0
+    warnings: tuple = ()
 
     def combine(self, other: "PassTotals") -> "PassTotals":
         """Totals over the rows of both (associative and commutative up to rounding)."""
@@ -132,7 +143,13 @@ class PassTotals:
             pearson=self.pearson + other.pearson,
             n_zero_working=self.n_zero_working + other.n_zero_working,
             n_extreme=self.n_extreme + other.n_extreme,
-            n_dropped=self.n_dropped + other.n_dropped)
+            n_dropped=self.n_dropped + other.n_dropped,
+            warnings=merge_warnings(self.warnings, other.warnings))
+
+
+def merge_warnings(*groups: tuple) -> tuple:
+    """The distinct texts of several blocks' warnings, in order of first appearance."""
+    return tuple(dict.fromkeys(m for group in groups for m in group))
 
 
 def _add(a, b):
@@ -191,9 +208,10 @@ class PassKernel:
     gamma_disp: Optional[float] = None
 
     def __call__(self, chunk: Chunk) -> PassTotals:
-        """This block's :class:`PassTotals`."""
-        with np.errstate(all="ignore"):
-            return self._totals(chunk)
+        """This block's :class:`PassTotals` (its warnings collected, not issued)."""
+        with np.errstate(all="ignore"), collecting_warnings() as messages:
+            totals = self._totals(chunk)
+        return replace(totals, warnings=merge_warnings(chunk.warnings, messages))
 
     # -- the pieces ---------------------------------------------------------------------
     def _data(self, chunk: Chunk) -> FitData:

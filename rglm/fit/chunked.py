@@ -24,14 +24,12 @@ The reported QR, rank and working weights are those of the last least-squares st
 from __future__ import annotations
 
 import sys
-import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator, Optional
+from typing import Callable, Optional
 
 import numpy as np
 
-from rglm.errors import RError, RWarning, rwarn
+from rglm.errors import RError, WarningsOnce, rwarn
 from rglm.fit.chunk_aic import aic_finish, aic_kind, gamma_aic_finish
 from rglm.fit.chunk_pass import PassKernel, PassTotals
 from rglm.fit.chunk_tsqr import solve_triangle
@@ -132,15 +130,23 @@ class _Outcome:
 
 
 class _Counter:
-    """Counts the passes made through ``run_pass``."""
+    """Counts the passes made through ``run_pass`` and issues the blocks' warnings.
+
+    The family's initialize and aic run on every block in every pass, where glm.fit runs
+    them once: each distinct warning they give is issued once, after the first pass that
+    gives it (the initialize's, then, before the loop's own, as in R).
+    """
 
     def __init__(self, run_pass: RunPass):
         self._run = run_pass
+        self._once = WarningsOnce()
         self.passes = 0
 
     def __call__(self, kernel: PassKernel, label: str) -> PassTotals:
         self.passes += 1
-        return self._run(kernel, label)
+        totals = self._run(kernel, label)
+        self._once.issue(totals.warnings)
+        return totals
 
 
 def chunked_glm_fit(run_pass: RunPass, nvars: int, family, control=None, start=None,
@@ -178,8 +184,9 @@ def chunked_glm_fit(run_pass: RunPass, nvars: int, family, control=None, start=N
 
     Notes
     -----
-    Warnings raised while the blocks are processed (the family's, once per block and
-    pass) are collected and issued once each at the end.
+    The warnings the blocks give (``PassTotals.warnings``: the family's, once per block
+    and pass) are issued once each, after the first pass that gives them; the loop's own
+    (step halving, convergence) as they happen, as glm.fit issues them.
     """
     control = as_control(control)
     xnames = None if xnames is None else tuple(xnames)
@@ -189,17 +196,16 @@ def chunked_glm_fit(run_pass: RunPass, nvars: int, family, control=None, start=N
             raise RError(f"length of 'start' should equal {nvars} and correspond to initial "
                          f"coefs for {deparse_names(xnames)}")
     counter = _Counter(run_pass)
-    with _warnings_once():
-        base = PassKernel(family=family, start=start)
-        if nvars == 0:
-            outcome = _empty(counter, base, intercept)
-        else:
-            outcome = _irls(counter, base, nvars, control, singular_ok, intercept)
-            _warn_after_loop(outcome, family)
-        final = _finish(counter, base, outcome, intercept)
-        null_dev = final.null_dev
-        if offset_given and intercept and nvars > 0:
-            null_dev = _null_refit(counter, family, outcome, control, xnames)
+    base = PassKernel(family=family, start=start)
+    if nvars == 0:
+        outcome = _empty(counter, base, intercept)
+    else:
+        outcome = _irls(counter, base, nvars, control, singular_ok, intercept)
+        _warn_after_loop(outcome, family)
+    final = _finish(counter, base, outcome, intercept)
+    null_dev = final.null_dev
+    if offset_given and intercept and nvars > 0:
+        null_dev = _null_refit(counter, family, outcome, control, xnames)
     return _assemble(outcome, final, null_dev, nvars, family, control, intercept, xnames,
                      counter.passes)
 
@@ -422,27 +428,3 @@ def _trace(text: str, value: float, suffix: str = "") -> None:
     from rglm.printing.rformat import format_number  # printing is a later layer: lazy
 
     sys.stdout.write(f"{text}{format_number(value, digits=7)}{suffix}\n")
-
-
-@contextmanager
-def _warnings_once() -> Iterator[None]:
-    """Collect the warnings of all passes and issue each distinct one once, at the end.
-
-    The family's initialize and aic run once per block and pass; R runs them once.
-    Collected warnings are issued even when the fit fails.
-    """
-    pending: list = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                yield
-            finally:
-                pending = list(caught)
-    finally:
-        seen = set()
-        for item in pending:
-            key = (item.category, str(item.message))
-            if key not in seen:
-                seen.add(key)
-                warnings.warn(str(item.message), item.category or RWarning, stacklevel=4)

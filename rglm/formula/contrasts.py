@@ -14,7 +14,8 @@ Conventions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from numbers import Integral, Real
 from typing import Any, Callable, Optional, Sequence, Union
 
@@ -36,24 +37,96 @@ _NOT_ENOUGH = "not enough degrees of freedom to define contrasts"
 class ContrastMatrix:
     """A contrast matrix as ``model.matrix`` uses it.
 
+    The codings R names (treatment, SAS, sum, helmert, and indicators for every level)
+    are held by their structure, not as a ``k`` × ``m`` matrix: ``model.matrix`` computes
+    each column straight from the factor's codes (:meth:`column`), so a factor of 1e5
+    levels costs no 1e5 × 1e5 matrix. :attr:`matrix` builds the matrix on demand.
+
     Attributes
     ----------
-    matrix : numpy.ndarray
-        ``k`` × ``m`` float64 matrix, one row per level (``m = k - 1`` for a contrast
-        coding, ``k`` for indicator coding).
     colnames : tuple of str or None
         The suffixes ``model.matrix`` appends to the factor's name; None where R's matrix
         has no column names (``model.matrix`` then numbers the columns ``1..m``).
+    nlevels : int
+        ``k``, the rows of the matrix.
+    kind : {"dense", "indicator", "sum", "helmert"}
+        "indicator": column ``j`` is 1 at level ``indicated[j]``, else 0 (treatment
+        contrasts, indicator coding); "sum": 1 at level ``j``, -1 at the last level;
+        "helmert": -1 at levels ``0..j``, ``j + 1`` at level ``j + 1``; "dense": the
+        columns of ``values``.
+    values : numpy.ndarray or None
+        The ``k`` × ``m`` float64 matrix ("dense" only).
+    indicated : numpy.ndarray or None
+        0-based level of each column ("indicator" only).
     """
 
-    matrix: np.ndarray
     colnames: Optional[tuple[str, ...]]
+    nlevels: int
+    kind: str = "dense"
+    values: Optional[np.ndarray] = field(default=None, repr=False)
+    indicated: Optional[np.ndarray] = field(default=None, repr=False)
+
+    @property
+    def ncol(self) -> int:
+        """``m``, the number of columns."""
+        if self.kind == "dense":
+            return int(self.values.shape[1])
+        if self.kind == "indicator":
+            return int(len(self.indicated))
+        return self.nlevels - 1
+
+    @cached_property
+    def matrix(self) -> np.ndarray:
+        """The ``k`` × ``m`` float64 matrix (read-only)."""
+        if self.kind == "dense":
+            out = np.array(self.values, dtype=np.float64)
+        else:
+            codes = np.arange(self.nlevels)
+            out = np.column_stack([self.column(codes, j) for j in range(self.ncol)]) \
+                if self.ncol else np.zeros((self.nlevels, 0))
+        out.setflags(write=False)
+        return out
 
     def suffixes(self) -> tuple[str, ...]:
         """Column suffixes with R's fallback ``"1".."m"`` for unnamed columns."""
         if self.colnames is not None:
             return self.colnames
-        return tuple(str(j + 1) for j in range(self.matrix.shape[1]))
+        return tuple(str(j + 1) for j in range(self.ncol))
+
+    def column(self, codes: np.ndarray, j: int, out: Optional[np.ndarray] = None,
+               na: bool = False) -> np.ndarray:
+        """Column ``j`` of the coded factor: row ``i`` is the matrix's entry at level
+        ``codes[i]`` (0-based; ``k`` for NA, giving NaN when ``na`` says there are any).
+        Written into ``out`` when given (float64, one entry per code)."""
+        if out is None:
+            out = np.empty(codes.shape[0], dtype=np.float64)
+        if self.kind == "dense":
+            table = np.append(self.values[:, j], np.nan)
+            # mode="clip" (codes are in range by construction) writes straight into out
+            return np.take(table, codes, out=out, mode="clip")
+        if self.kind == "indicator":
+            np.equal(codes, self.indicated[j], out=out)
+        elif self.kind == "sum":
+            np.equal(codes, j, out=out)
+            out -= codes == self.nlevels - 1
+        else:  # helmert
+            np.equal(codes, j + 1, out=out)
+            out *= j + 1
+            out[codes <= j] = -1.0
+        if na:
+            out[codes >= self.nlevels] = np.nan
+        return out
+
+
+def _indicator(levels: list, kept: np.ndarray) -> ContrastMatrix:
+    return ContrastMatrix(tuple(levels[i] for i in kept), len(levels), kind="indicator",
+                          indicated=kept)
+
+
+def _dense(values: np.ndarray, colnames: Optional[tuple]) -> ContrastMatrix:
+    values = np.array(values, dtype=np.float64)
+    values.setflags(write=False)
+    return ContrastMatrix(colnames, int(values.shape[0]), values=values)
 
 
 def _is_count(n: Any) -> bool:
@@ -306,13 +379,20 @@ def contrast_matrix(spec: ContrastSpec, levels: Sequence[str], contrasts: bool =
     levels = [str(v) for v in levels]
     k = len(levels)
     if not contrasts:
-        return ContrastMatrix(np.eye(k), tuple(levels))
+        return _indicator(levels, np.arange(k))
     if k < 2:
         raise RError("contrasts can be applied only to factors with 2 or more levels")
     if isinstance(spec, str):
-        # A name is looked up and called with the level names (R's contrasts()).
-        frame = _as_frame(_lookup(spec)(levels))
-        return ContrastMatrix(np.asarray(frame, dtype=float), _colnames_of(frame))
+        # A name is looked up and called with the level names (R's contrasts()); R's
+        # own codings are built from their structure (no k x k matrix).
+        fn = _lookup(spec)
+        if fn in (contr_treatment, contr_SAS):
+            base = 0 if fn is contr_treatment else k - 1
+            return _indicator(levels, np.delete(np.arange(k), base))
+        if fn in (contr_sum, contr_helmert):
+            return ContrastMatrix(None, k, kind="sum" if fn is contr_sum else "helmert")
+        frame = _as_frame(fn(levels))
+        return _dense(np.asarray(frame, dtype=float), _colnames_of(frame))
     if callable(spec):
         # A function is called with the number of levels (R's `contrasts<-`).
         spec = _as_frame(spec(k))
@@ -327,5 +407,5 @@ def contrast_matrix(spec: ContrastSpec, levels: Sequence[str], contrasts: bool =
         full = _complete(value, k)
         if names is not None:
             names = names + ("",) * (n1 - nc)
-        return ContrastMatrix(full, names)
-    return ContrastMatrix(value[:, :n1].copy(), None if names is None else names[:n1])
+        return _dense(full, names)
+    return _dense(value[:, :n1], None if names is None else names[:n1])

@@ -23,9 +23,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
-from rglm.formula.ast import Arg, Call, Constant, Node, Number, String, Symbol
+from rglm.formula.ast import Arg, Call, Constant, Node, Number, String, Symbol, trampoline
 
 __all__ = ["deparse", "deparse1", "is_syntactic_name", "quote_name", "deparse_number",
            "deparse_string"]
@@ -196,6 +196,10 @@ class _Buffer:
 
 
 class _Deparser:
+    """R's ``deparse2buff``, written as :func:`~rglm.formula.ast.trampoline` steps: where
+    R recurses into an operand or argument, a step yields it, so that a formula of
+    thousands of terms (a left-nested ``+`` chain as deep as it is long) deparses."""
+
     def __init__(self, cutoff: Optional[int], backtick: bool) -> None:
         self.buf = _Buffer(cutoff)
         self.backtick = backtick
@@ -203,7 +207,10 @@ class _Deparser:
     def name(self, name: str) -> str:
         return quote_name(name) if self.backtick else name
 
-    def node(self, node: Node) -> None:
+    def run(self, node: Node) -> None:
+        trampoline(self.node, node)
+
+    def node(self, node: Node) -> Iterator[Node]:
         buf = self.buf
         if isinstance(node, Symbol):
             buf.put(self.name(node.name) if node.name else "")
@@ -214,11 +221,11 @@ class _Deparser:
         elif isinstance(node, Constant):
             buf.put(node.name)
         elif isinstance(node, Call):
-            self.call(node)
+            yield from self.call(node)
         else:
             raise TypeError("cannot deparse %r" % (node,))
 
-    def args(self, args: tuple[Arg, ...]) -> None:
+    def args(self, args: tuple[Arg, ...]) -> Iterator[Node]:
         """R's ``args2buff``: ``a, name = b`` with a possible break after each ``", "``."""
         broke = False
         for i, arg in enumerate(args):
@@ -226,22 +233,22 @@ class _Deparser:
                 self.buf.put(arg.name if arg.name == "..." else self.name(arg.name))
                 self.buf.put(" = ")
             if not (isinstance(arg.value, Symbol) and arg.value.name == ""):
-                self.node(arg.value)
+                yield arg.value
             if i < len(args) - 1:
                 self.buf.put(", ")
                 broke = self.buf.linebreak(broke)
         if broke:
             self.buf.indent -= 1
 
-    def operand(self, op: _OpInfo, arg: Node, left: bool) -> None:
+    def operand(self, op: _OpInfo, arg: Node, left: bool) -> Iterator[Node]:
         parens = _needs_parens(op, arg, left)
         if parens:
             self.buf.put("(")
-        self.node(arg)
+        yield arg
         if parens:
             self.buf.put(")")
 
-    def call(self, node: Call) -> None:
+    def call(self, node: Call) -> Iterator[Node]:
         buf = self.buf
         fname = node.fname
         nargs = len(node.args)
@@ -251,35 +258,35 @@ class _Deparser:
             if fname is not None:
                 buf.put(self.name(fname))
             else:
-                self.node(node.fn)
+                yield node.fn
             buf.put("(")
-            self.args(node.args)
+            yield from self.args(node.args)
             buf.put(")")
             return
         a = [arg.value for arg in node.args]
         if info.kind == PAREN:
             buf.put("(")
-            self.node(a[0])
+            yield a[0]
             buf.put(")")
         elif info.kind == SUBSET:
-            self.operand(info, a[0], True)
+            yield from self.operand(info, a[0], True)
             buf.put(fname)
-            self.args(node.args[1:])
+            yield from self.args(node.args[1:])
             buf.put("]" if fname == "[" else "]]")
         elif info.kind == UNARY:
             buf.put(fname)
-            self.operand(info, a[0], False)
+            yield from self.operand(info, a[0], False)
         elif info.kind in (BINARY, ASSIGN):
-            self.operand(info, a[0], True)
+            yield from self.operand(info, a[0], True)
             buf.put(" " + fname + " ")
             broke = buf.linebreak(False) if info.kind == BINARY else False
-            self.operand(info, a[1], False)
+            yield from self.operand(info, a[1], False)
             if broke:
                 buf.indent -= 1
         else:  # BINARY2, DOLLAR: no spaces around the operator
-            self.operand(info, a[0], True)
+            yield from self.operand(info, a[0], True)
             buf.put(fname)
-            self.operand(info, a[1], False)
+            yield from self.operand(info, a[1], False)
 
 
 def _op_info(fname: str, nargs: int) -> Optional[_OpInfo]:
@@ -366,7 +373,7 @@ def deparse(node: Node, width_cutoff: int = 60, backtick: Optional[bool] = None)
         space.
     """
     d = _Deparser(width_cutoff, _default_backtick(node) if backtick is None else backtick)
-    d.node(node)
+    d.run(node)
     d.buf.writeline()
     return d.buf.lines
 
@@ -378,6 +385,6 @@ def deparse1(node: Node, backtick: Optional[bool] = None) -> str:
     the C-level one-line deparser used by ``terms.formula`` for term labels.
     """
     d = _Deparser(None, _default_backtick(node) if backtick is None else backtick)
-    d.node(node)
+    d.run(node)
     d.buf.writeline()
     return d.buf.lines[0]

@@ -29,6 +29,7 @@ import pandas as pd
 from ..errors import RError, rwarn
 from .contrasts import ContrastMatrix, contrast_matrix
 from .frame import ModelFrame, model_frame
+from .memory import allocate
 from .terms import Terms, delete_response
 from .levels import Categorical, as_categorical
 from .values import FrozenState, RMatrix, is_character, is_factor
@@ -221,8 +222,9 @@ class _Block:
     name: str
     suffixes: tuple  # one per column; "" for a single numeric column
     values: Optional[np.ndarray] = None  # numeric n x m
-    table: Optional[np.ndarray] = None  # (k + 1) x m contrast table, last row NaN
-    codes: Optional[np.ndarray] = None  # int64 into table (NA -> k)
+    coding: Optional[ContrastMatrix] = None  # a factor's contrasts (or indicators)
+    codes: Optional[np.ndarray] = None  # its level codes (NA -> k)
+    na: bool = False  # whether any code is NA
 
     @property
     def width(self) -> int:
@@ -235,10 +237,7 @@ class _Block:
                 return self.values[:, j]
             out[:] = self.values[:, j]
             return out
-        # A 1-D take from the (k+1)-row contrast column is far faster than 2-D indexing;
-        # mode="clip" (codes are in range by construction) writes straight into ``out``,
-        # where the default mode would fill a temporary first.
-        return np.take(np.ascontiguousarray(self.table[:, j]), self.codes, out=out, mode="clip")
+        return self.coding.column(self.codes, j, out=out, na=self.na)
 
 
 def _numeric_block(name: str, v: Any) -> _Block:
@@ -260,11 +259,10 @@ def _numeric_block(name: str, v: Any) -> _Block:
 
 
 def _factor_block(name: str, c: Categorical, cm: ContrastMatrix) -> _Block:
-    k = cm.matrix.shape[0]
-    table = np.vstack([cm.matrix, np.full((1, cm.matrix.shape[1]), np.nan)])
-    # NA (code -1, only with na.pass) points at the table's NaN row.
-    codes = np.where(c.codes < 0, k, c.codes) if (c.codes < 0).any() else c.codes
-    return _Block(name, tuple(cm.suffixes()), table=table, codes=codes)
+    # NA (code -1, only with na.pass) becomes level k, which codes as NaN.
+    na = bool((c.codes < 0).any())
+    codes = np.where(c.codes < 0, cm.nlevels, c.codes) if na else c.codes
+    return _Block(name, tuple(cm.suffixes()), coding=cm, codes=codes, na=na)
 
 
 def model_matrix(mf: ModelFrame, contrasts: Optional[Mapping[str, Any]] = None) -> ModelMatrix:
@@ -338,7 +336,7 @@ def model_matrix(mf: ModelFrame, contrasts: Optional[Mapping[str, Any]] = None) 
         if w <= 0:
             rwarn(f"problem with term {j + 1} in model.matrix: no columns are assigned")
     p = int(t.intercept) + sum(widths)
-    x = np.empty((n, p), dtype=np.float64, order="F")
+    x = allocate((n, p), "the model matrix")  # zeros
     colnames: list = []
     assign = np.empty(p, dtype=np.int64)
     k = 0
@@ -348,11 +346,12 @@ def model_matrix(mf: ModelFrame, contrasts: Optional[Mapping[str, Any]] = None) 
         assign[0] = 0
         k = 1
     for j, blocks in enumerate(blocks_per_term):
-        for col in range(widths[j]):
-            _fill_column(x[:, k], blocks, col)
-            colnames.append(_column_name(blocks, col))
-            assign[k] = j + 1
-            k += 1
+        if not (len(blocks) == 1 and _fill_indicators(x[:, k:k + widths[j]], blocks[0])):
+            for col in range(widths[j]):
+                _fill_column(x[:, k + col], blocks, col)
+        colnames.extend(_column_name(blocks, col) for col in range(widths[j]))
+        assign[k:k + widths[j]] = j + 1
+        k += widths[j]
 
     attrs = {name: codings[name].attr for name in cats}
     return _result(x, tuple(colnames), assign, attrs, xlevels, t, mf)
@@ -385,6 +384,22 @@ def _rhs_response_term(t: Terms, factors: np.ndarray) -> Optional[int]:
         if factors[t.response, j] and (factors[:, j] > 0).sum() == 1:
             return j
     return None
+
+
+def _fill_indicators(out: np.ndarray, block: _Block) -> bool:
+    """A factor alone in its term coded by indicators (treatment contrasts, or one column
+    per level) into ``out``, which holds zeros: a 1 per row where its level has a column,
+    one pass over the rows instead of one per column. False (nothing written) for other
+    blocks."""
+    cm = block.coding
+    if cm is None or cm.kind != "indicator" or block.na:
+        return False
+    column_of = np.full(cm.nlevels, -1, dtype=np.intp)
+    column_of[cm.indicated] = np.arange(len(cm.indicated))
+    cols = column_of[block.codes]
+    rows = np.flatnonzero(cols >= 0)
+    out[rows, cols[rows]] = 1.0
+    return True
 
 
 def _fill_column(out: np.ndarray, blocks: list, col: int) -> None:

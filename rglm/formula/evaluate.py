@@ -75,8 +75,36 @@ def evaluate(node: Node, env: REnv, state: State = None) -> Any:
             raise RError("argument is missing, with no default")
         return env.lookup(node.name)
     if isinstance(node, Call):
-        return _evaluate_call(node, env, state)
+        try:
+            return _evaluate_call(node, env, state)
+        except RecursionError:
+            # R's answer to an expression nested beyond its limit (5000 levels); rglm's
+            # is lower for nesting other than a chain of binary operators (see below)
+            raise RError("evaluation nested too deeply: infinite recursion / "
+                         "options(expressions=)?") from None
     raise RError(f"cannot evaluate {node!r}")
+
+
+def _binary_op(node: Node) -> Optional[Callable[..., Any]]:
+    """The operator of ``a op b`` (unnamed arguments), else None."""
+    if isinstance(node, Call) and len(node.args) == 2 and node.fname in _BINARY \
+            and node.args[0].name is None and node.args[1].name is None:
+        return _BINARY[node.fname]
+    return None
+
+
+def _evaluate_chain(node: Call, env: REnv, state: State) -> Any:
+    """``x1 + x2 + ... + x2000`` -- a chain of binary operators as deep as it is long --
+    evaluated down its left operands with a loop, not recursion. R's order: each left
+    operand before its right one."""
+    spine = []
+    while _binary_op(node) is not None:
+        spine.append(node)
+        node = node.args[0].value
+    value = evaluate(node, env, state)
+    for call in reversed(spine):
+        value = _binary_op(call)(value, evaluate(call.args[1].value, env, state), env)
+    return value
 
 
 def _evaluate_call(node: Call, env: REnv, state: State) -> Any:
@@ -89,9 +117,11 @@ def _evaluate_call(node: Call, env: REnv, state: State) -> Any:
 
     if name == "(" and len(node.args) == 1:
         return ev(node.args[0].value)
-    op = _UNARY.get(name) if len(node.args) == 1 else _BINARY.get(name)
-    if op is not None and all(a.name is None for a in node.args):
-        return op(*[ev(a.value) for a in node.args], env)
+    if _binary_op(node) is not None:
+        return _evaluate_chain(node, env, state)
+    op = _UNARY.get(name) if len(node.args) == 1 else None
+    if op is not None and node.args[0].name is None:
+        return op(ev(node.args[0].value), env)
     if name in R_FUNCTIONS:
         ctx = CallContext(env=env, state=state, key=state_key(node), call=node, evaluate=ev)
         return call_function(R_FUNCTIONS[name], ctx)

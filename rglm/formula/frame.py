@@ -99,6 +99,10 @@ class ModelFrame:
         poly()/scale() coefficients recorded while evaluating (R: ``predvars``).
     nrow : int
         Number of rows.
+    positions : numpy.ndarray or None
+        0-based position in ``data`` of each row (after ``subset`` and NA removal; -1
+        for a row a logical NA in ``subset`` makes up). Per-row values are aligned with
+        the data through these, never through the labels, which need not be unique.
     """
 
     variables: Mapping[str, Any]
@@ -107,6 +111,7 @@ class ModelFrame:
     na_action: Optional[NaAction]
     state: FrozenState
     nrow: int
+    positions: Optional[np.ndarray] = field(default=None, compare=False, repr=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.variables[name]
@@ -217,7 +222,10 @@ def _take(v: Any, pos: Optional[np.ndarray], index: pd.Index) -> Any:
     if pos is None:
         out = v.set_axis(index)
     elif (pos < 0).any():
-        arr = pd.api.extensions.take(v.array, pos, allow_fill=True)
+        arr = v.array
+        if isinstance(arr, pd.arrays.NumpyExtensionArray):
+            arr = arr.to_numpy()  # pandas 2.2 deprecates take() of its numpy wrapper
+        arr = pd.api.extensions.take(arr, pos, allow_fill=True)
         out = as_value(pd.Series(arr, index=index))
     else:
         # pandas 3 copies an ndarray given to Series(); the take is already a new array.
@@ -443,7 +451,14 @@ def model_frame(formula: Union[str, Call, Terms], data: Any = None, subset: Any 
         na_action=na_record,
         state=freeze(st),
         nrow=len(pos),
+        positions=_read_only(pos),
     )
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, dtype=np.intp)
+    a.setflags(write=False)
+    return a
 
 
 def _row_labels(data: Any, nr: int) -> pd.Index:

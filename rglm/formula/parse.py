@@ -224,11 +224,24 @@ def _describe(tok: Token) -> str:
     return "unexpected " + named.get(tok.text, f"'{tok.text}'")
 
 
+# R's parser keeps the open brackets on a stack of 50 entries ("(", "[", "{" one each,
+# "[[" two) and stops with "contextstack overflow" beyond (gram.y, CONTEXTSTACK_SIZE).
+_CONTEXTS = {"(": 1, "[": 1, "{": 1, "[[": 2}
+_CONTEXTSTACK_SIZE = 50
+
+
+class _ContextOverflow(Exception):
+    def __init__(self, pos: int):
+        super().__init__(pos)
+        self.pos = pos
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0  # entries on R's context stack
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -236,6 +249,13 @@ class _Parser:
     def advance(self) -> Token:
         tok = self.tokens[self.i]
         self.i += 1
+        if tok.kind == "op":
+            if tok.text in _CONTEXTS:
+                self.depth += _CONTEXTS[tok.text]
+                if self.depth > _CONTEXTSTACK_SIZE:
+                    raise _ContextOverflow(tok.pos)
+            elif tok.text in (")", "]", "}"):
+                self.depth -= 1
         return tok
 
     def fail(self, tok: Token) -> None:
@@ -401,6 +421,13 @@ def parse_expr(text: str) -> Node:
             parser.fail(tok)
     except _SyntaxError as err:
         raise _syntax_error(text, err) from None
+    except _ContextOverflow as err:
+        raise RError(f"contextstack overflow at line {text.count(chr(10), 0, err.pos) + 1}") \
+            from None
+    except RecursionError:
+        # Only hundreds of chained prefix or right-associative operators (- - - x,
+        # x^x^x) get here, which R parses; R's words for its own nesting limit.
+        raise RError(f"contextstack overflow at line {text.count(chr(10)) + 1}") from None
     return node
 
 

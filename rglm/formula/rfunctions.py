@@ -15,7 +15,6 @@ another locale sorts by that locale's collation, which may put ``"a"`` before ``
 from __future__ import annotations
 
 import itertools
-import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, MutableMapping, Optional, Union
 
@@ -28,6 +27,7 @@ from rglm.formula.contrasts import (
     CONTRAST_FUNCTIONS, SHORTHANDS, contr_poly, contr_treatment, contrast_matrix,
 )
 from rglm.formula.deparse import deparse1
+from rglm.formula.dtypes import CHARACTER
 from rglm.formula.poly import (
     PolyCoefs, ScaleCoefs, poly_colnames, poly_fit, poly_predict, poly_raw, scale_fit,
     scale_predict,
@@ -445,7 +445,7 @@ def make_factor(x: Any, levels: Any = None, labels: Any = None, exclude: Any = N
                          f"or {len(level_chars)}")
     if ordered is None:
         ordered = is_factor(x) and bool(x.cat.ordered)
-    cat = pd.Categorical.from_codes(codes, categories=pd.Index(final, dtype="str"),
+    cat = pd.Categorical.from_codes(codes, categories=pd.Index(final, dtype=CHARACTER),
                                     ordered=bool(ordered))
     if isinstance(x, pd.Series):
         return pd.Series(cat, index=x.index)
@@ -539,7 +539,7 @@ def interaction(factors: list[Any], sep: str = ".", lex_order: bool = False,
         used = np.unique(codes[codes >= 0])
         labels = [labels[j] for j in used]
         codes = np.where(codes >= 0, np.searchsorted(used, codes), -1)
-    cat = pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype="str"))
+    cat = pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=CHARACTER))
     return wrap(cat, env)
 
 
@@ -636,7 +636,7 @@ def _c(ctx: CallContext, dots: list) -> Any:
     if all(is_factor(v) for v in values):
         levels = list(dict.fromkeys(str(c) for v in values for c in v.cat.categories))
         chars = np.concatenate([to_character(v) for v in values])
-        return make_factor(wrap(pd.array(chars, dtype="str")), levels,
+        return make_factor(wrap(pd.array(chars, dtype=CHARACTER)), levels,
                            ordered=False, env=ctx.env)
     kind = max((_kind(v) for v in values), key=_KIND_ORDER.__getitem__)
     return _combine([_as_kind(v, kind).reshape(-1) for v in values], kind, ctx.env)
@@ -696,7 +696,7 @@ def _ifelse(ctx: CallContext, test: Any, yes: Any, no: Any) -> Any:
     return result
 
 
-def _parallel(fname: str, reducer: Callable[..., np.ndarray]):
+def _parallel(fname: str, reducers: tuple[np.ufunc, np.ufunc]):
     def impl(ctx: CallContext, dots: list, na_rm: Any = False) -> Any:
         values = [d.value for d in dots]
         if not values:
@@ -706,11 +706,10 @@ def _parallel(fname: str, reducer: Callable[..., np.ndarray]):
         arrays = [to_numeric(v) for v in values]
         n = max(a.size for a in arrays) if all(a.size for a in arrays) else 0
         stacked = np.vstack([rep_len(a.astype(float), n) for a in arrays])
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            # numpy warns on all-NaN columns; R returns NA there silently.
-            warnings.simplefilter("ignore", RuntimeWarning)
-            out = reducer(stacked, axis=0) if _flag(na_rm, "na.rm") else \
-                np.where(np.isnan(stacked).any(axis=0), np.nan, reducer(stacked, axis=0))
+        # fmin/fmax skip NaN (all NaN: NaN, silently, as R's NA); minimum/maximum keep it
+        skip, keep = reducers
+        with np.errstate(all="ignore"):
+            out = (skip if _flag(na_rm, "na.rm") else keep).reduce(stacked, axis=0)
         if all(a.dtype.kind in "iu" for a in arrays) and not np.isnan(out).any():
             out = out.astype(np.int64)
         template = next((v for v in values if isinstance(v, (pd.Series, RMatrix))), None)
@@ -718,8 +717,8 @@ def _parallel(fname: str, reducer: Callable[..., np.ndarray]):
     return impl
 
 
-_register("pmin", ("...", "na.rm"), required=())(_parallel("pmin", np.nanmin))
-_register("pmax", ("...", "na.rm"), required=())(_parallel("pmax", np.nanmax))
+_register("pmin", ("...", "na.rm"), required=())(_parallel("pmin", (np.fmin, np.minimum)))
+_register("pmax", ("...", "na.rm"), required=())(_parallel("pmax", (np.fmax, np.maximum)))
 
 
 def _summary(fname: str, reducer: Callable[[np.ndarray], float], min_count: int = 0):

@@ -27,13 +27,14 @@ remaining terms are sorted by order (number of variables), stably.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Optional, Sequence, Union
+from typing import Generator, Iterable, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
 from ..errors import RError
-from .ast import Arg, Call, Constant, Node, Number, Symbol
+from .ast import Arg, Call, Constant, Node, Number, Symbol, trampoline, walk
 from .deparse import deparse1
 from .parse import parse_expr, parse_formula
 
@@ -122,17 +123,30 @@ def _is_zero_one(node: Node) -> bool:
 
 def _same_var(a: Node, b: Node) -> bool:
     """R's MatchVar: structural equality, numbers compared by value."""
-    if isinstance(a, Number) and isinstance(b, Number):
-        return a.value == b.value or (a.value != a.value and b.value != b.value)
-    if isinstance(a, Call) and isinstance(b, Call):
-        return (len(a.args) == len(b.args) and _same_var(a.fn, b.fn)
-                and all(x.name == y.name and _same_var(x.value, y.value)
-                        for x, y in zip(a.args, b.args)))
-    return a == b
+    pairs = [(a, b)]
+    while pairs:  # an explicit stack: variables such as I(x1 + ... + x999) are deep
+        x, y = pairs.pop()
+        if isinstance(x, Number) and isinstance(y, Number):
+            if not (x.value == y.value or (x.value != x.value and y.value != y.value)):
+                return False
+        elif isinstance(x, Call) and isinstance(y, Call):
+            if len(x.args) != len(y.args) or any(
+                    p.name != q.name for p, q in zip(x.args, y.args)):
+                return False
+            pairs.append((x.fn, y.fn))
+            pairs.extend((p.value, q.value) for p, q in zip(x.args, y.args))
+        elif x != y:
+            return False
+    return True
 
 
 class _Builder:
-    """Holds the state R keeps in globals while expanding one formula."""
+    """Holds the state R keeps in globals while expanding one formula.
+
+    ``extract`` and ``encode`` are R's recursive ExtractVars and EncodeVars, written as
+    :func:`~rglm.formula.ast.trampoline` steps (``yield child`` where R recurses), so that
+    a formula of thousands of terms, a ``+`` chain as deep as it is long, expands.
+    """
 
     def __init__(self, framenames: Optional[list]):
         self.variables: list = []
@@ -140,18 +154,34 @@ class _Builder:
         self.have_dot = False
         self.intercept = True
         self.parity = True
+        # symbols already installed, by name: most variables are plain names, and a
+        # linear search per variable would make a formula of n terms cost n^2 compares
+        self._symbols: dict = {}
 
     # -- variables ---------------------------------------------------------------------
     def install(self, var: Node) -> int:
         if not (isinstance(var, (Symbol, Call)) or _is_zero_one(var)):
             raise RError("invalid term in model formula")
-        for i, v in enumerate(self.variables):
-            if _same_var(v, var):
+        if isinstance(var, Symbol):
+            i = self._symbols.get(var.name)
+            if i is not None:
                 return i
+        else:
+            for i, v in enumerate(self.variables):
+                if _same_var(v, var):
+                    return i
         self.variables.append(var)
+        if isinstance(var, Symbol):
+            self._symbols[var.name] = len(self.variables) - 1
         return len(self.variables) - 1
 
-    def extract(self, node: Node) -> None:
+    def extract(self, rhs: Node) -> None:
+        trampoline(self._extract, rhs)
+
+    def encode(self, rhs: Node) -> list:
+        return trampoline(self._encode, rhs)
+
+    def _extract(self, node: Node) -> Iterator[Node]:
         if _is_zero_one(node):
             return
         if isinstance(node, Symbol):
@@ -174,23 +204,28 @@ class _Builder:
         if op == "^":
             if not _is_number(args[1]):
                 raise RError("invalid power in formula")
-            self.extract(args[0])
+            yield args[0]
             return
         if op in _FORMULA_OPS:
             for a in args:
-                self.extract(a)
+                yield a
             return
         self.install(node)
 
     # -- terms -------------------------------------------------------------------------
-    def encode(self, node: Node) -> list:
-        """R's EncodeVars: the list of terms (bit sets) of a formula expression."""
+    def _encode(self, node: Node) -> Generator[Node, dict, dict]:
+        """R's EncodeVars: the terms (bit sets) of a formula expression, in order.
+
+        Each result is an ordered set (a dict with None values) without empty terms, so
+        that ``a + b`` adds ``b``'s terms to ``a``'s in place and a chain of n terms
+        costs n steps, not n^2 (R's TrimRepeats).
+        """
         if _is_number(node, 1.0):
             self.intercept = self.parity
-            return []
+            return {}
         if _is_number(node, 0.0):
             self.intercept = not self.parity
-            return []
+            return {}
         if isinstance(node, Symbol):
             if node.name == "." and self.framenames is not None:
                 seen = set()
@@ -198,63 +233,55 @@ class _Builder:
                     if name in seen:
                         raise RError(f"duplicated name '{name}' in data frame using '.'")
                     seen.add(name)
-                return [1 << self.install(Symbol(name)) for name in self.framenames]
-            return [1 << self.install(node)]
+                return _trim(1 << self.install(Symbol(name)) for name in self.framenames)
+            return {1 << self.install(node): None}
         if not isinstance(node, Call):
             raise RError("invalid model formula in EncodeVars")
         op = node.fname
         args = [a.value for a in node.args]
-        if op == "~":
-            return self.encode(args[-1])
+        if op in ("~", "(") or (op == "+" and len(args) == 1):
+            return (yield args[-1])
         if op == "+":
-            if len(args) == 1:
-                return self.encode(args[0])
-            return _trim(self.encode(args[0]) + self.encode(args[1]))
-        if op == ":":
-            left, right = self.encode(args[0]), self.encode(args[1])
-            return _trim([l | r for l in left for r in right])
-        if op == "*":
-            left, right = self.encode(args[0]), self.encode(args[1])
-            return _trim(left + right + [l | r for l in left for r in right])
-        if op == "%in%":
-            left, right = self.encode(args[0]), self.encode(args[1])
-            allright = _union(right)
-            return _trim([l | allright for l in left])
-        if op == "/":
-            left, right = self.encode(args[0]), self.encode(args[1])
-            allleft = _union(left)
-            return _trim(left + [r | allleft for r in right])
+            left = yield args[0]
+            left.update((yield args[1]))  # each result is fresh: ours to extend
+            return left
         if op == "^":
-            return self._power(args[0], args[1])
+            n = _power_of(args[1])
+            left = yield args[0]
+            right = left
+            for _ in range(n - 1):
+                right = _trim(l | r for l in left for r in right)
+            return right
         if op == "-":
-            if len(args) == 1:
-                return self._delete(None, args[0])
-            return self._delete(args[0], args[1])
-        if op == "(":
-            return self.encode(args[0])
-        return [1 << self.install(node)]
+            left = (yield args[0]) if len(args) == 2 else {}
+            self.parity = not self.parity
+            right = yield args[-1]
+            self.parity = not self.parity
+            for t in right:
+                left.pop(t, None)
+            return left
+        if op in (":", "*", "%in%", "/"):
+            left = yield args[0]
+            right = yield args[1]
+            if op == ":":
+                return _trim(l | r for l in left for r in right)
+            if op == "*":
+                return _trim([*left, *right, *(l | r for l in left for r in right)])
+            if op == "%in%":
+                allright = _union(right)
+                return _trim(l | allright for l in left)
+            allleft = _union(left)
+            return _trim([*left, *(r | allleft for r in right)])
+        return {1 << self.install(node): None}
 
-    def _power(self, base: Node, exponent: Node) -> list:
-        value = exponent.value if isinstance(exponent, Number) else (
-            1.0 if _is_number(exponent, 1.0) else 0.0)
-        if value != value or int(value) <= 1:
-            raise RError("invalid power in formula")
-        left = self.encode(base)
-        right = left
-        for _ in range(int(value) - 1):
-            right = _trim([l | r for l in left for r in right])
-        return right
 
-    def _delete(self, left_node: Optional[Node], right_node: Node) -> list:
-        left = self.encode(left_node) if left_node is not None else []
-        self.parity = not self.parity
-        right = self.encode(right_node)
-        self.parity = not self.parity
-        for t in right:
-            if t == 0:
-                self.intercept = False
-            left = [l for l in left if l != t]
-        return left
+def _power_of(exponent: Node) -> int:
+    """The ``n`` of ``(a)^n``, which must be a number above 1."""
+    value = exponent.value if isinstance(exponent, Number) else (
+        1.0 if _is_number(exponent, 1.0) else 0.0)
+    if value != value or int(value) <= 1:
+        raise RError("invalid power in formula")
+    return int(value)
 
 
 def _union(terms_: list) -> int:
@@ -264,25 +291,18 @@ def _union(terms_: list) -> int:
     return out
 
 
-def _trim(terms_: list) -> list:
-    """R's TrimRepeats: drop empty terms and later duplicates."""
-    seen: set = set()
-    out = []
-    for t in terms_:
-        if t and t not in seen:
-            seen.add(t)
-            out.append(t)
-    return out
+def _trim(terms_: Iterable[int]) -> dict:
+    """R's TrimRepeats: drop empty terms and later duplicates (an ordered set: a dict)."""
+    return dict.fromkeys(t for t in terms_ if t)
 
 
 def _bits(term: int) -> tuple:
+    """The variable indices of a term, increasing."""
     out = []
-    i = 0
     while term:
-        if term & 1:
-            out.append(i)
-        term >>= 1
-        i += 1
+        low = term & -term
+        out.append(low.bit_length() - 1)
+        term ^= low
     return tuple(out)
 
 
@@ -303,14 +323,7 @@ def _term_code(sorted_terms: list, j: int, var: int) -> int:
 # --------------------------------------------------------------------------------------
 
 def _lhs_symbols(node: Node) -> set:
-    if isinstance(node, Symbol):
-        return {node.name}
-    if isinstance(node, Call):
-        out = _lhs_symbols(node.fn)
-        for a in node.args:
-            out |= _lhs_symbols(a.value)
-        return out
-    return set()
+    return {n.name for n in walk(node) if isinstance(n, Symbol)}
 
 
 def _paren(node: Node) -> Call:
@@ -319,31 +332,38 @@ def _paren(node: Node) -> Call:
 
 def _expand_dots(node: Node, value: Node) -> Node:
     """Replace ``.`` by ``value`` (``a + b + c``), parenthesised where R's ExpandDots does."""
+    return trampoline(functools.partial(_expand_dots_step, value=value), node)
+
+
+def _expand_dots_step(node: Node, value: Node) -> Generator[Node, Node, Node]:
     op = value.fname if isinstance(value, Call) else None
     if isinstance(node, Symbol):
         return value if node.name == "." else node
     if not isinstance(node, Call):
         return node
     f = node.fname
-
-    def sub(arg: Node, paren_ops: tuple) -> Node:
-        if isinstance(arg, Symbol) and arg.name == "." and op in paren_ops:
-            return _paren(value)
-        return _expand_dots(arg, value)
-
     args = [a.value for a in node.args]
     pm = ("+", "-")
     if f == "+":
-        new = [_expand_dots(a, value) for a in args]
+        parens = [()] * len(args)
     elif f in ("-", "*", "/"):
-        new = [sub(a, pm) for a in args]
+        parens = [pm] * len(args)
     elif f == ":" and len(args) == 2:
-        new = [sub(args[0], pm + ("*", "/")), sub(args[1], pm)]
+        parens = [pm + ("*", "/"), pm]
     elif f == "^" and len(args) == 2:
-        new = [sub(args[0], pm + ("*", "/", ":")), sub(args[1], pm)]
+        parens = [pm + ("*", "/", ":"), pm]
     else:
-        return Call(_expand_dots(node.fn, value),
-                    tuple(Arg(a.name, _expand_dots(a.value, value)) for a in node.args))
+        fn = yield node.fn
+        new = []
+        for a in args:
+            new.append((yield a))
+        return Call(fn, tuple(Arg(a.name, v) for a, v in zip(node.args, new)))
+    new = []
+    for arg, paren_ops in zip(args, parens):
+        if isinstance(arg, Symbol) and arg.name == "." and op in paren_ops:
+            new.append(_paren(value))
+        else:
+            new.append((yield arg))
     return Call(node.fn, tuple(Arg(a.name, v) for a, v in zip(node.args, new)))
 
 

@@ -5,7 +5,10 @@ Conventions (what :func:`rglm.formula.evaluate.evaluate` returns):
 * an R vector is a :class:`pandas.Series`; a vector with one element per data row carries
   the data's index, any other length a default RangeIndex. dtypes: ``float64`` / ``int64``
   (numeric), ``bool`` (logical without NA) or pandas ``boolean`` (logical with NA),
-  pandas ``str`` (character), ``category`` (factor; ``ordered`` = R ordered factor);
+  a pandas string dtype (character; :data:`rglm.formula.dtypes.CHARACTER` when rglm
+  makes one), ``category`` (factor; ``ordered`` = R ordered factor). Every user's
+  column is brought to these by :func:`rglm.formula.dtypes.as_r_vector` (Dates, times
+  and durations become classed ``float64``);
 * an R matrix (``poly()``, ``cbind()``, ``scale()``) is an :class:`RMatrix`;
 * a constant is a Python scalar: ``float``, ``int``, ``bool``, ``str``; R's logical
   ``NA`` is the singleton :data:`NA` (numeric NA is a float NaN) and ``NULL`` is None.
@@ -26,7 +29,9 @@ import numpy as np
 import pandas as pd
 
 from rglm.errors import RError
+from rglm.formula.columns import ColumnNames, column_names
 from rglm.formula.deparse import deparse_number
+from rglm.formula.dtypes import CHARACTER, as_r_vector
 
 __all__ = ["RMatrix", "REnv", "FrozenState", "freeze", "as_value", "NA", "CONTRASTS_ATTR",
            "contrasts_attr", "is_factor", "is_character", "is_logical", "is_numeric",
@@ -111,12 +116,16 @@ class REnv:
         ``index``.
     index : pandas.Index or None
         The data's row labels.
+    columns : ColumnNames or None
+        The data's columns by the names a formula uses (``str`` of each label; see
+        :mod:`rglm.formula.columns`).
     """
 
     data: Mapping[str, Any] = field(default_factory=dict)
     namespace: Mapping[str, Any] = field(default_factory=dict)
     n: Optional[int] = None
     index: Optional[pd.Index] = None
+    columns: Optional[ColumnNames] = None
 
     @classmethod
     def from_data(cls, data: Any = None, namespace: Optional[Mapping[str, Any]] = None) -> "REnv":
@@ -125,22 +134,27 @@ class REnv:
         if data is None:
             return cls({}, ns, None, None)
         if isinstance(data, pd.DataFrame):
-            return cls(data, ns, len(data), data.index)
+            return cls(data, ns, len(data), data.index, column_names(data))
         lengths = {len(np.asarray(v)) for v in data.values()}
         n = lengths.pop() if len(lengths) == 1 else None
-        return cls(data, ns, n, None if n is None else pd.RangeIndex(n))
+        return cls(data, ns, n, None if n is None else pd.RangeIndex(n), column_names(data))
+
+    def _in_data(self, name: str) -> bool:
+        return name in self.columns if self.columns is not None else name in self.data
 
     def has(self, name: str) -> bool:
         """Whether ``name`` is bound in data, namespace or R's base constants."""
-        return name in self.data or name in self.namespace or name in _BASE_CONSTANTS
+        return self._in_data(name) or name in self.namespace or name in _BASE_CONSTANTS
 
     def lookup(self, name: str) -> Any:
-        """The value bound to ``name``; R's error when there is none."""
-        if name in self.data:
-            return as_value(self.data[name], self)
+        """The value bound to ``name``; R's error when there is none (or when two data
+        columns answer to it)."""
+        if self._in_data(name):
+            label = self.columns.label(name) if self.columns is not None else name
+            return as_value(self.data[label], self, name)
         if name in self.namespace:
             obj = self.namespace[name]
-            return obj if callable(obj) and not _is_data(obj) else as_value(obj, self)
+            return obj if callable(obj) and not _is_data(obj) else as_value(obj, self, name)
         if name in _BASE_CONSTANTS:
             return as_value(_BASE_CONSTANTS[name], self)
         raise RError(f"object '{name}' not found")
@@ -197,40 +211,17 @@ def wrap(values: Any, env: Optional[REnv] = None) -> pd.Series:
     return pd.Series(arr, copy=False)
 
 
-def _normalise_series(s: pd.Series) -> pd.Series:
-    """Map pandas dtypes onto the R types listed in the module conventions."""
-    dtype = s.dtype
-    if isinstance(dtype, pd.CategoricalDtype) or dtype == "boolean":
-        return s
-    if pd.api.types.is_bool_dtype(dtype):
-        return s
-    if pd.api.types.is_integer_dtype(dtype):
-        if isinstance(dtype, pd.api.extensions.ExtensionDtype):
-            return s.astype("float64") if s.isna().any() else s.astype("int64")
-        return s if dtype == np.int64 else s.astype("int64")
-    if pd.api.types.is_float_dtype(dtype):
-        return s if dtype == np.float64 else s.astype("float64")
-    if pd.api.types.is_string_dtype(dtype) and dtype != object:
-        return s
-    if dtype == object:
-        nonnull = s.dropna()
-        if len(nonnull) and all(isinstance(v, (bool, np.bool_)) for v in nonnull):
-            return s.astype("boolean") if s.isna().any() else s.astype(bool)
-        if all(isinstance(v, str) for v in nonnull):
-            return s.astype("str")
-        try:
-            return s.astype("float64")
-        except (TypeError, ValueError):
-            return s.astype("str")
-    raise RError(f"invalid type ({dtype}) for variable")
-
-
-def as_value(obj: Any, env: Optional[REnv] = None) -> Any:
+def as_value(obj: Any, env: Optional[REnv] = None, name: str = "") -> Any:
     """Turn a user's array, list, Series, DataFrame or scalar into an R value.
 
     Series keep their index; other 1-D data of one value per data row get the data's
     index. 2-D arrays and DataFrames become :class:`RMatrix`. Nothing is copied unless a
-    dtype has to change.
+    dtype has to change. ``name`` (the variable's) is for error messages.
+
+    Raises
+    ------
+    RError
+        ``invalid type (...) for variable 'name'`` for data R has no type for.
     """
     if isinstance(obj, (RMatrix, _LogicalNA)) or obj is None:
         return obj
@@ -243,7 +234,7 @@ def as_value(obj: Any, env: Optional[REnv] = None) -> Any:
     if isinstance(obj, str):
         return obj
     if isinstance(obj, pd.Series):
-        return _normalise_series(obj)
+        return as_r_vector(obj, name or str(obj.name))
     if isinstance(obj, pd.DataFrame):
         index = obj.index if env is None or env.n != len(obj) else env.index
         return RMatrix(obj.to_numpy(dtype=float), tuple(str(c) for c in obj.columns), index)
@@ -256,8 +247,8 @@ def as_value(obj: Any, env: Optional[REnv] = None) -> Any:
         index = env.index if env is not None and env.n == arr.shape[0] else None
         return RMatrix(np.asarray(arr, dtype=float), None, index)
     if arr.ndim != 1:
-        raise RError("invalid type (array) for variable")
-    return _normalise_series(wrap(arr, env))
+        raise RError(f"invalid type (array) for variable '{name}'")
+    return as_r_vector(wrap(arr, env), name)
 
 
 def is_factor(v: Any) -> bool:
@@ -269,8 +260,7 @@ def is_character(v: Any) -> bool:
     """R's ``is.character``."""
     if isinstance(v, str):
         return True
-    return isinstance(v, pd.Series) and not is_factor(v) and \
-        pd.api.types.is_string_dtype(v.dtype) and v.dtype != object
+    return isinstance(v, pd.Series) and isinstance(v.dtype, pd.StringDtype)
 
 
 def is_logical(v: Any) -> bool:
@@ -448,5 +438,6 @@ def logical_value(values: np.ndarray, na: np.ndarray, env: Optional[REnv]) -> pd
 
 
 def character_value(values: np.ndarray, env: Optional[REnv]) -> pd.Series:
-    """A character vector (pandas ``str`` dtype) from an object array with None for NA."""
-    return wrap(pd.array(values, dtype="str"), env)
+    """A character vector (:data:`~rglm.formula.dtypes.CHARACTER`) from an object array
+    with None for NA."""
+    return wrap(pd.array(values, dtype=CHARACTER), env)

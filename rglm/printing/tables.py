@@ -22,8 +22,9 @@ import pandas as pd
 from tabulate import tabulate
 
 from rglm.formula.deparse import deparse1
+from rglm.printing.anova import anova_column_roles
 from rglm.printing.rformat import (format_pval, format_real, fround, signif_legend,
-                                   signif_stars)
+                                   signif_stars, zapsmall)
 from rglm.results.coeftest import CoefTest
 from rglm.results.summary import GLMSummary
 
@@ -99,19 +100,30 @@ def _pvalue_cells(p: np.ndarray, dig_tst: int) -> list[str]:
     return out
 
 
-def _frame_cells(frame: pd.DataFrame, digits: int,
-                 floatfmt: Optional[str]) -> tuple[list[list[str]], list[str]]:
+def _frame_cells(frame: pd.DataFrame, digits: int, floatfmt: Optional[str],
+                 anova: bool = False) -> tuple[list[list[str]], list[str]]:
     """Cells of an anova-like table: counts as integers, p-values by ``format.pval``,
-    other numbers with ``digits`` significant digits (each column on its own)."""
+    other numbers with ``digits`` significant digits (each column on its own).
+
+    With ``anova``, the columns are first treated as ``print.anova`` treats them: test
+    statistics rounded to ``dig.tst`` decimals, deviance-like columns ``zapsmall``-ed
+    (so that a deviance of 1e-15 next to 5.45 shows as R's 0.0000).
+    """
     dig_tst = max(1, min(5, digits - 1))
+    _, tst, zap = anova_column_roles([str(c) for c in frame.columns]) if anova else (
+        False, [], [])
     cols, align = [], []
-    for name in frame.columns:
+    for i, name in enumerate(frame.columns):
         col = frame[name]
         if not pd.api.types.is_numeric_dtype(col):
             cols.append(["" if pd.isna(v) else str(v) for v in col])
             align.append("left")
             continue
         v = col.to_numpy(dtype=float, na_value=np.nan)
+        if floatfmt is None and i in zap:
+            v = zapsmall(v, digits)
+        elif floatfmt is None and i in tst:
+            v = fround(v, dig_tst)
         fin = v[np.isfinite(v)]
         if _is_pvalue(name):
             cells = _pvalue_cells(v, dig_tst)
@@ -183,10 +195,10 @@ def _summary_table(s: GLMSummary, digits: Optional[int], floatfmt: Optional[str]
 
 
 def _anova_table(obj, digits: Optional[int], floatfmt: Optional[str],
-                 signif: bool) -> _Table:
+                 signif: bool, anova: bool = True) -> _Table:
     digits = 5 if digits is None else digits
     frame = obj.table
-    rows, align = _frame_cells(frame, digits, floatfmt)
+    rows, align = _frame_cells(frame, digits, floatfmt, anova)
     rows = [[str(name)] + r for name, r in zip(frame.index, rows)]
     header = [""] + [str(c) for c in frame.columns]
     align = ["left"] + align
@@ -209,7 +221,7 @@ def _as_table(obj, digits: Optional[int], floatfmt: Optional[str], signif: bool)
     if hasattr(obj, "table") and hasattr(obj, "heading"):
         return _anova_table(obj, digits, floatfmt, signif)
     if isinstance(obj, pd.DataFrame):
-        return _anova_table(_Plain(obj), digits, floatfmt, signif)
+        return _anova_table(_Plain(obj), digits, floatfmt, signif, anova=False)
     raise TypeError(f"cannot make a table of a {type(obj).__name__}")
 
 

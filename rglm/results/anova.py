@@ -58,14 +58,15 @@ def _default_test(family, dispersion: Optional[float]) -> Union[str, bool]:
 def _warn_f_fixed(family) -> None:
     name = family.family
     if name in ("binomial", "poisson"):
-        rwarn(f"using F test with a '{name}' family is inappropriate", stacklevel=4)
+        rwarn(f"using F test with a '{name}' family is inappropriate")
     else:
-        rwarn("using F test with a fixed dispersion is inappropriate", stacklevel=4)
+        rwarn("using F test with a fixed dispersion is inappropriate")
 
 
 def _apply_test(columns: list, test, big: GLM, dispersion: Optional[float],
-                df_estimated: float, n: int) -> list:
-    """R >= 4.4's choice of dispersion and its df, then ``stat.anova``."""
+                df_estimated: float, n: int, magnitude: Optional[np.ndarray] = None) -> list:
+    """R >= 4.4's choice of dispersion and its df, then ``stat.anova`` (``magnitude``:
+    see :func:`rglm.results.anova_table.stat_anova`)."""
     if test is None:
         test = _default_test(big.family, dispersion)
     if test is False:
@@ -81,7 +82,8 @@ def _apply_test(columns: list, test, big: GLM, dispersion: Optional[float],
         return columns
     if test == "F" and math.isinf(df_disp):
         _warn_f_fixed(big.family)
-    return stat_anova(columns, test, float(dispersion), df_disp, n)
+    return stat_anova(columns, test, float(dispersion), df_disp, n,
+                      magnitude if test == "Rao" else None)
 
 
 def _response_y(fit: GLM) -> np.ndarray:
@@ -104,6 +106,7 @@ def _anova_glm(fit: GLM, test, dispersion: Optional[float]) -> Anova:
                   control=fit.control)
     intercept = bool(fit.terms.intercept)
     score = np.full(nvars, np.nan)
+    total = np.full(nvars, np.nan)  # the score regressions' total sums of squares
     if doscore:
         null = glm_fit(x[:, assign == 0], y, **common)
         r, w = null.residuals, null.weights
@@ -116,12 +119,14 @@ def _anova_glm(fit: GLM, test, dispersion: Optional[float]) -> Anova:
             # its working weights) on the bigger design; the explained sum of squares.
             zz = glm_fit(x[:, cols], r, weights=w, intercept=intercept)
             score[i - 1] = zz.null_deviance - zz.deviance
+            total[i - 1] = zz.null_deviance
             r, w = step_fit.residuals, step_fit.weights
         resdev.append(step_fit.deviance)
         resdf.append(step_fit.df_residual)
     if doscore and nvars >= 1:
         zz = glm_fit(x, r, weights=w, intercept=intercept)
         score[nvars - 1] = zz.null_deviance - zz.deviance
+        total[nvars - 1] = zz.null_deviance
 
     rdf = np.array([fit.df_null] + resdf + [fit.df_residual], dtype=float)
     rdev = np.array([fit.null_deviance] + resdev + [fit.deviance], dtype=float)
@@ -139,7 +144,8 @@ def _anova_glm(fit: GLM, test, dispersion: Optional[float]) -> Anova:
         if fit.terms.response is not None else ""
     title = (f"Analysis of Deviance Table\n\nModel: {family.family}, link: {family.link}"
              f"\n\nResponse: {response}\n\nTerms added sequentially (first to last)\n\n")
-    cols = _apply_test(cols, test, fit, dispersion, fit.df_residual, x.shape[0])
+    magnitude = np.concatenate([[np.nan], total[:nrow - 1]])
+    cols = _apply_test(cols, test, fit, dispersion, fit.df_residual, x.shape[0], magnitude)
     return make_anova(cols, ["NULL"] + labels, [title])
 
 
@@ -162,7 +168,7 @@ def _anova_glmlist(fits: list, test, dispersion: Optional[float]) -> Anova:
         dropped = [r for r, s in zip(responses, same) if not s]
         fits = [f for f, s in zip(fits, same) if s]
         rwarn(f"models with response {squote(_deparse_strings(dropped))} removed because "
-              f"response differs from model 1", stacklevel=4)
+              f"response differs from model 1")
     sizes = [len(f.fit.residuals) for f in fits]
     if any(s != sizes[0] for s in sizes):
         raise RError("models were not all fitted to the same size of dataset")
@@ -174,23 +180,27 @@ def _anova_glmlist(fits: list, test, dispersion: Optional[float]) -> Anova:
     rdev = np.array([f.deviance for f in fits], dtype=float)
     cols = [column("Resid. Df", rdf), column("Resid. Dev", rdev),
             na_column("Df", -np.diff(rdf)), na_column("Deviance", -np.diff(rdev))]
+    magnitude = None
     if test == "Rao":
-        cols.append(na_column("Rao", _consecutive_scores(fits, rdf)))
+        scores, totals = _consecutive_scores(fits, rdf)
+        cols.append(na_column("Rao", scores))
+        magnitude = np.concatenate([[np.nan], totals])
     formulas = ["\n".join(deparse(f.terms.formula)) for f in fits]
     width = len(str(k))
     topnote = "\n".join(f"Model {str(i + 1).rjust(width)}: {form}"
                         for i, form in enumerate(formulas))
     big = fits[int(np.argmin(rdf))]
-    cols = _apply_test(cols, test, big, dispersion, float(rdf.min()), len(big.fit.residuals))
+    cols = _apply_test(cols, test, big, dispersion, float(rdf.min()), len(big.fit.residuals),
+                       magnitude)
     return make_anova(cols, [str(i + 1) for i in range(k)],
                       ["Analysis of Deviance Table\n", topnote])
 
 
-def _consecutive_scores(fits: list, rdf: np.ndarray) -> np.ndarray:
+def _consecutive_scores(fits: list, rdf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rao's score statistic between consecutive models (negative when the second is
     the smaller one): the smaller model's working residuals and weights, WLS on the
-    bigger model's design."""
-    out = []
+    bigger model's design; and the total sum of squares of each regression."""
+    out, totals = [], []
     for i in range(len(fits) - 1):
         df = rdf[i] - rdf[i + 1]
         small, big = (fits[i], fits[i + 1]) if df > 0 else (fits[i + 1], fits[i])
@@ -198,7 +208,8 @@ def _consecutive_scores(fits: list, rdf: np.ndarray) -> np.ndarray:
                      intercept=bool(small.terms.intercept))
         score = zz.null_deviance - zz.deviance
         out.append(-score if df < 0 else score)
-    return np.array(out, dtype=float)
+        totals.append(zz.null_deviance)
+    return np.array(out, dtype=float), np.array(totals, dtype=float)
 
 
 def anova_glm(fit: GLM, *more_fits: GLM, test: Any = None,

@@ -21,9 +21,19 @@ from scipy import stats
 from rglm.errors import RError
 
 __all__ = ["Anova", "Column", "make_anova", "column", "na_column", "columns_of",
-           "match_arg", "safe_pchisq", "safe_pf", "stat_anova", "squote"]
+           "match_arg", "safe_pchisq", "safe_pf", "stat_anova", "squote", "exact_zero",
+           "deviance_magnitude", "EXACT_ZERO_RATIO"]
 
 Column = tuple  # (name, values: ndarray, na: ndarray of bool)
+
+#: A test statistic that is the difference of two quantities of size ``M`` (two deviances,
+#: two values of 2 x log-likelihood, the total and residual sums of squares of Rao's score
+#: regression) and lies within ``EXACT_ZERO_RATIO * M`` of zero is zero in exact
+#: arithmetic: what is left is rounding noise (Dobson's ``treatment`` adds nothing, and its
+#: Rao statistic comes out as +8.9e-16 or -8.9e-16 depending on the BLAS kernel). The
+#: ratio lies far above the rounding of a deviance summed over a million observations
+#: (~n x 2.2e-16) and far below any difference a test could detect.
+EXACT_ZERO_RATIO = 1e-10
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +164,34 @@ def match_arg(arg: Any, choices: Sequence[str]) -> str:
     raise RError(f"'arg' should be one of {_dquote_list(chs)}")
 
 
+def exact_zero(stat, magnitude) -> np.ndarray:
+    """Which statistics are zero in exact arithmetic (see :data:`EXACT_ZERO_RATIO`).
+
+    Parameters
+    ----------
+    stat : array_like
+        The statistics, each a difference of two quantities.
+    magnitude : array_like
+        For each, the larger magnitude of the two quantities (NaN: unknown, never zero).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        ``|stat| <= EXACT_ZERO_RATIO * |magnitude|``.
+
+    Notes
+    -----
+    R has no such rule: ``stat.anova`` turns a negative statistic into NA, so R's own
+    p-value for a statistic that is zero in exact arithmetic is 1 or NA depending on the
+    sign of the rounding on the machine at hand. rglm gives every such statistic R's
+    answer for the exact value, 0: the p-value 1.
+    """
+    stat = np.asarray(stat, dtype=float)
+    magnitude = np.abs(np.asarray(magnitude, dtype=float))
+    with np.errstate(invalid="ignore"):
+        return np.abs(stat) <= EXACT_ZERO_RATIO * magnitude
+
+
 def safe_pchisq(q: np.ndarray, df: np.ndarray) -> np.ndarray:
     """Upper chi-squared tail; NA for ``df <= 0``. R: ``stats:::safe_pchisq(lower.tail = FALSE)``."""
     q = np.asarray(q, dtype=float)
@@ -177,13 +215,28 @@ def safe_pf(q: np.ndarray, df1: np.ndarray, df2) -> np.ndarray:
     return np.where(np.isinf(df2), chisq, f).astype(float)
 
 
-def stat_anova(columns: list, test: str, scale: float, df_scale: float, n: int) -> list:
+def deviance_magnitude(resid_dev) -> np.ndarray:
+    """Per row of an analysis-of-deviance table, the larger of the two residual deviances
+    whose difference its ``Deviance`` is (the row's and the previous row's): the
+    ``magnitude`` of :func:`exact_zero`."""
+    rdev = np.abs(np.asarray(resid_dev, dtype=float))
+    return np.fmax(rdev, np.concatenate([[np.nan], rdev[:-1]]))
+
+
+def stat_anova(columns: list, test: str, scale: float, df_scale: float, n: int,
+               magnitude: Optional[np.ndarray] = None) -> list:
     """Append a test to the table's columns. R: ``stats:::stat.anova``.
 
     ``"Chisq"``/``"LRT"``/``"Rao"``: ``Pr(>Chi)`` from ``Deviance`` (or ``Rao``) divided by
     ``scale``, NA where ``Df == 0`` or the statistic is negative. ``"F"``: ``F`` =
     ``(Deviance/Df)/scale`` and ``Pr(>F)`` on ``(|Df|, df_scale)``. ``"Cp"``:
     ``Resid. Dev + 2 * scale * (n - Resid. Df)``.
+
+    A statistic that is zero in exact arithmetic (:func:`exact_zero`) is tested as 0
+    whatever the sign of its rounding noise: ``Pr = 1`` (``F = 0``), where R gives NA
+    when the noise happens to be negative. ``magnitude``, per row, is the size of the two
+    quantities whose difference the statistic is; by default, for ``Deviance``, the larger
+    of the row's and the previous row's ``Resid. Dev`` (needed for ``"Rao"``).
     """
     test = match_arg(test, ("Rao", "LRT", "Chisq", "F", "Cp"))
     by_name = {c[0]: c for c in columns}
@@ -204,6 +257,10 @@ def stat_anova(columns: list, test: str, scale: float, df_scale: float, n: int) 
         else:
             value = dev / scale * np.sign(dfs)
     value = np.where(zero_df, np.nan, value)
+    if magnitude is None:
+        magnitude = deviance_magnitude(by_name["Resid. Dev"][1]) if "Resid. Dev" in by_name \
+            else np.full(len(dev), np.nan)
+    value = np.where(exact_zero(dev, magnitude) & ~np.isnan(value), 0.0, value)
     negative = ~np.isnan(value) & (value < 0)
     na = na | negative
     value = np.where(negative, np.nan, value)

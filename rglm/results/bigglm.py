@@ -22,6 +22,7 @@ from scipy.linalg import solve_triangular
 
 from rglm.errors import RError, rwarn
 from rglm.results.anova import anova
+from rglm.results.anova_table import deviance_magnitude, exact_zero
 from rglm.fit.chunked import ChunkedFitResult
 from rglm.formula.design import model_matrix
 from rglm.formula.frame import model_frame
@@ -417,13 +418,15 @@ def _df_dispersion(big: BigGLM, scale: float, given, resdf) -> float:
 
 def _stat_anova(table: pd.DataFrame, test: str, scale: float, df_scale: float, n: int,
                 family) -> pd.DataFrame:
-    """R: ``stats:::stat.anova`` for the deviance column."""
+    """R: ``stats:::stat.anova`` for the deviance column; a deviance difference that is
+    zero in exact arithmetic is tested as 0 (see :func:`rglm.results.anova_table.stat_anova`)."""
     out = table.copy()
     dfs = table["Df"].to_numpy()
     dev = table["Deviance"].to_numpy()
+    zero = exact_zero(dev, deviance_magnitude(table["Resid. Dev"].to_numpy(dtype=float)))
     with np.errstate(invalid="ignore", divide="ignore"):
         if test in ("Chisq", "LRT"):
-            vals = dev / scale * np.sign(dfs)
+            vals = np.where(zero, 0.0, dev / scale * np.sign(dfs))
             vals[(dfs == 0) | (vals < 0)] = np.nan
             out["Pr(>Chi)"] = stats.chi2.sf(vals, np.abs(dfs))
         elif test == "F":
@@ -432,7 +435,7 @@ def _stat_anova(table: pd.DataFrame, test: str, scale: float, df_scale: float, n
                 rwarn(f"using F test with a '{name}' family is inappropriate"
                       if name in ("binomial", "poisson")
                       else "using F test with a fixed dispersion is inappropriate")
-            fvalue = dev / dfs / scale
+            fvalue = np.where(zero, 0.0, dev / dfs / scale)
             fvalue[(dfs == 0) | (fvalue < 0)] = np.nan
             out["F"] = fvalue
             out["Pr(>F)"] = stats.chi2.sf(fvalue * np.abs(dfs), np.abs(dfs)) \

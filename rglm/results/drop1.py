@@ -5,6 +5,11 @@ current design (drop1) or of the design of the combined upper model (add1), with
 fit's prior weights, offset, family and control. The AIC column is R's: ``loglik + k *
 rank`` with ``loglik = deviance / dispersion`` (gaussian: ``n log(deviance / n)``), shifted
 so that the ``<none>`` row equals ``extractAIC(fit, k)``.
+
+The dispersion and ``extractAIC`` come through the generics, as in R, so a glm.nb fit
+(which has no drop1/add1 method of its own) gets R's table: refits at the fit's family,
+theta fixed at the value of its last IRLS (``object$family``), dispersion 1 from
+``summary.negbin``, AIC shifted to ``extractAIC.negbin``.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from rglm.results.anova_table import (Anova, column, make_anova, match_arg, na_c
                                       safe_pchisq, safe_pf)
 from rglm.results.loglik import extractAIC
 from rglm.results.scope import add_scope, drop_scope, sorted_label, updated_formula
-from rglm.results.summary import estimate_dispersion
+from rglm.results.summary import summary
 from rglm.results.update import evaluate_call
 
 __all__ = ["drop1", "add1"]
@@ -65,7 +70,9 @@ def _base_columns(fit, dfs: np.ndarray, dev: np.ndarray, n: int, scale: Optional
     ``dfs``/``dev``: ranks and deviances, the current model (``<none>``) first. The AIC is
     ``loglik + k * rank`` shifted so that ``<none>`` equals ``extractAIC(fit, k)``.
     """
-    dispersion = estimate_dispersion(fit)[0] if not scale else float(scale)
+    # R: summary(object, dispersion = NULL)$dispersion, through the generic: a glm.nb
+    # fit's summary method fixes it at 1 (LRT, not "scaled dev.")
+    dispersion = summary(fit, dispersion=None).dispersion if not scale else float(scale)
     loglik = _loglik(dev, fit, scale or 0, dispersion, n)
     aic = loglik + k * dfs
     aic = aic + (extractAIC(fit, k=k)[1] - aic[0])
@@ -127,7 +134,7 @@ def _warn_f(family: str, quoted: bool) -> None:
     # drop1 quotes the family name, add1 does not: both as R.
     if family in ("binomial", "poisson"):
         name = f"'quasi{family}'" if quoted else f"quasi{family}"
-        rwarn(f"F test assumes {name} family", stacklevel=4)
+        rwarn(f"F test assumes {name} family")
 
 
 def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,

@@ -85,6 +85,8 @@ class GLM:
     keep_x: bool = False
     keep_y: bool = True
     null_deviance: float = float("nan")
+    #: 0-based position in ``data`` of each row (ModelFrame.positions); None if unknown
+    row_positions: Optional[np.ndarray] = field(default=None, repr=False)
 
     # ---- R's components -------------------------------------------------------------
     @cached_property

@@ -102,6 +102,15 @@ def _pad(fit, values):
     return naresid(fit, values)
 
 
+def leverages(fit) -> np.ndarray:
+    """The hat values of the rows with non-zero prior weight, in order, unpadded (what
+    :func:`hatvalues` holds before ``na.exclude`` padding), for aligning by position."""
+    k = fit.rank
+    if k == 0:
+        return np.zeros(int(np.count_nonzero(_used_rows(fit))))
+    return _hat_q1(_stored_qr(fit), k)[1]
+
+
 def _hat_q1(qr: QR, k: int) -> tuple[np.ndarray, np.ndarray]:
     """``Q1`` (first ``k`` columns of Q) and the leverages ``rowSums(Q1^2)``."""
     n = qr.qr.shape[0]

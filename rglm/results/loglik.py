@@ -5,11 +5,16 @@ R: ``logLik.glm``, ``AIC``, ``BIC``, ``extractAIC.glm`` (R >= 4.3 rules).
 The log-likelihood is recovered from the fit's ``aic`` (``-2 logLik + 2 rank``, computed by
 the family), so nothing is re-evaluated: ``logLik = df - aic / 2`` where ``df`` counts the
 coefficients plus one for a dispersion that is estimated.
+
+``logLik`` and ``extractAIC`` are generics, as in R: other model kinds (MASS's negbin)
+register their methods in their own modules; ``AIC``, ``BIC``, ``drop1``, ``add1`` and
+``step`` reach those methods through them.
 """
 
 from __future__ import annotations
 
 import sys
+from functools import singledispatch
 from typing import Any
 
 import numpy as np
@@ -17,7 +22,8 @@ import pandas as pd
 
 from rglm.errors import RError, rwarn
 
-__all__ = ["LogLik", "logLik", "AIC", "BIC", "extractAIC"]
+__all__ = ["LogLik", "logLik", "logLik_glm", "AIC", "BIC", "extractAIC",
+           "extractAIC_glm", "equivalent_df", "residual_nobs"]
 
 #: Families whose dispersion R (before 4.3, and for families without a ``dispersion``
 #: element) counts as an estimated parameter.
@@ -61,7 +67,13 @@ def _dispersion_df(fit) -> int:
     return int(fit.family.family in _ESTIMATED_SCALE_FAMILIES)
 
 
-def logLik(fit) -> LogLik:
+def residual_nobs(fit) -> int:
+    """R's ``attr(logLik(fit), "nobs")``: the non-missing working residuals (zero prior
+    weights included)."""
+    return int(np.sum(~np.isnan(fit.fit.residuals)))
+
+
+def logLik_glm(fit) -> LogLik:
     """The log-likelihood of a glm fit. R: ``logLik.glm`` (R >= 4.3).
 
     Returns
@@ -69,16 +81,14 @@ def logLik(fit) -> LogLik:
     LogLik
         ``df - aic / 2`` with ``df = rank`` (+1 for an estimated dispersion) and ``nobs`` =
         the number of non-missing working residuals (zero prior weights included). NaN for
-        quasi families, whose aic is undefined. A MASS negative-binomial fit (one with a
-        ``twologlik`` component) gives ``twologlik / 2`` with ``df = rank + 1``, as
-        ``logLik.negbin``.
+        quasi families, whose aic is undefined.
     """
-    nobs = int(np.sum(~np.isnan(fit.fit.residuals)))
-    twologlik = getattr(fit, "twologlik", None)
-    if twologlik is not None:
-        return LogLik(float(twologlik) / 2.0, fit.rank + 1, nobs)
     df = fit.rank + _dispersion_df(fit)
-    return LogLik(df - fit.aic / 2.0, df, nobs)
+    return LogLik(df - fit.aic / 2.0, df, residual_nobs(fit))
+
+
+#: ``rglm.logLik(fit)``: R's generic ``logLik()``; :func:`logLik_glm` for glm fits.
+logLik = singledispatch(logLik_glm)
 
 
 def _as_loglik(obj: Any) -> LogLik:
@@ -143,7 +153,12 @@ def BIC(fit, *more):
     return _table((fit,) + more, np.log, "BIC")
 
 
-def extractAIC(fit, scale: float = 0.0, k: float = 2.0) -> np.ndarray:
+def equivalent_df(fit) -> float:
+    """``n - df.residual``: the rank plus the number of zero-weight rows (R's ``edf``)."""
+    return float(len(fit.fit.residuals) - fit.df_residual)
+
+
+def extractAIC_glm(fit, scale: float = 0.0, k: float = 2.0) -> np.ndarray:
     """Equivalent degrees of freedom and AIC, as ``step()`` uses them.
 
     R: ``extractAIC.glm(fit, scale = 0, k = 2)`` — ``c(edf, aic + (k - 2) * edf)`` with
@@ -155,6 +170,10 @@ def extractAIC(fit, scale: float = 0.0, k: float = 2.0) -> np.ndarray:
     numpy.ndarray
         ``[edf, AIC]``.
     """
-    n = len(fit.fit.residuals)
-    edf = float(n - fit.df_residual)
+    edf = equivalent_df(fit)
     return np.array([edf, fit.aic + (k - 2.0) * edf])
+
+
+#: ``rglm.extractAIC(fit, scale, k)``: R's generic ``extractAIC()``;
+#: :func:`extractAIC_glm` for glm fits.
+extractAIC = singledispatch(extractAIC_glm)

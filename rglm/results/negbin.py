@@ -1,7 +1,8 @@
 """Negative binomial GLMs with estimated theta: the result side of MASS's ``glm.nb``.
 
 R: MASS ``theta.ml``, the ``negbin`` class (``summary.negbin``, ``print.summary.negbin``,
-``vcov.negbin``, ``logLik.negbin``, ``anova.negbin``) — MASS/R/negbin.R.
+``vcov.negbin``, ``logLik.negbin``, ``anova.negbin``) — MASS/R/negbin.R — and stats'
+``extractAIC.negbin``.
 
 A :class:`NegBinGLM` is a :class:`~rglm.results.glm.GLM` (its ``fit`` is the last
 ``glm.fit`` of the alternation, whose family carries the *previous* theta, as in R) plus
@@ -22,12 +23,16 @@ from scipy import special, stats
 
 from rglm.errors import RError, rwarn
 from rglm.results.anova import anova
+from rglm.results.anova_table import exact_zero
 from rglm.results.glm import GLM
+from rglm.results.loglik import (LogLik, equivalent_df, extractAIC, logLik,
+                                 residual_nobs)
 from rglm.results.summary import GLMSummary
 from rglm.results.summary import summary, summary_glm
 
 __all__ = ["ThetaML", "theta_ml", "negbin_loglik", "NegBinGLM", "NegBinSummary",
-           "summary_negbin", "vcov_negbin", "AnovaNegBin", "anova_negbin"]
+           "summary_negbin", "vcov_negbin", "logLik_negbin", "extractAIC_negbin",
+           "AnovaNegBin", "anova_negbin"]
 
 _EPS = np.finfo(float).eps
 
@@ -273,6 +278,24 @@ def vcov_negbin(fit: NegBinGLM, complete: bool = True,
     return cs.reindex(index=names, columns=names)
 
 
+def logLik_negbin(fit: NegBinGLM) -> LogLik:
+    """The log-likelihood of a glm.nb fit. R: ``MASS:::logLik.negbin``: ``twologlik / 2``
+    with ``df = rank + 1`` (theta counts) and R's ``nobs``."""
+    return LogLik(fit.twologlik / 2.0, fit.loglik_df, residual_nobs(fit))
+
+
+def extractAIC_negbin(fit: NegBinGLM, scale: float = 0.0, k: float = 2.0) -> np.ndarray:
+    """Equivalent degrees of freedom and AIC for ``step()``. R: ``extractAIC.negbin``:
+    ``c(edf, -twologlik + k * edf)`` with ``edf = n - df.residual`` — theta is not counted,
+    so this is ``AIC(fit) - k`` when no weight is zero; ``scale`` is ignored."""
+    edf = equivalent_df(fit)
+    return np.array([edf, -fit.twologlik + k * edf])
+
+
+logLik.register(NegBinGLM)(logLik_negbin)
+extractAIC.register(NegBinGLM)(extractAIC_negbin)
+
+
 # ---- anova ------------------------------------------------------------------------------
 
 ANOVA_COLUMNS = ("Model", "theta", "Resid. df", "   2 x log-lik.", "Test", "   df",
@@ -310,11 +333,17 @@ class AnovaNegBin:
         p.text(self.__str__())
 
 
-def _upper_chisq(x: float, df: float) -> float:
+def _upper_chisq(x: float, df: float, magnitude: float = float("nan")) -> float:
     """R's ``1 - pchisq(x, df)`` — computed, like R, as one minus the lower tail (so tiny
-    p-values carry the same rounding), with the lower tail taken as ``1 - sf``."""
+    p-values carry the same rounding), with the lower tail taken as ``1 - sf``.
+
+    ``x`` is a difference of two values of size ``magnitude``; when it is zero in exact
+    arithmetic (:func:`rglm.results.anova_table.exact_zero`) it is taken as 0, so that
+    the point mass of ``df = 0`` does not turn on the sign of rounding noise."""
     if np.isnan(x) or np.isnan(df):
         return float("nan")
+    if exact_zero(x, magnitude):
+        x = 0.0
     if df == 0:
         lower = 1.0 if x >= 0 else 0.0
     elif x <= 0:
@@ -325,9 +354,10 @@ def _upper_chisq(x: float, df: float) -> float:
 
 
 def _side(fit, k: int) -> str:
+    """``paste(formula(fit)[k])``: a side of the formula of the terms (``.`` expanded)."""
     from rglm.formula.deparse import deparse1
 
-    args = fit.formula_node.args
+    args = fit.terms.formula.args
     node = args[k].value if len(args) > 1 else (None if k == 0 else args[0].value)
     return "" if node is None else deparse1(node)
 
@@ -367,7 +397,8 @@ def anova_negbin(*fits: NegBinGLM, test: str = "Chisq"):
     lls = np.array([m.twologlik for m in models], dtype=float)
     df = np.concatenate(([np.nan], -np.diff(dfs)))
     x2 = np.concatenate(([np.nan], np.diff(lls)))
-    pr = np.array([np.nan] + [_upper_chisq(x2[k], df[k]) for k in range(1, nt)])
+    pr = np.array([np.nan] + [_upper_chisq(x2[k], df[k], max(abs(lls[k - 1]), abs(lls[k])))
+                              for k in range(1, nt)])
     table = pd.DataFrame({
         "Model": [_side(m, 1) for m in models],
         "theta": [m.theta for m in models],

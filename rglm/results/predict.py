@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.linalg import solve_triangular
 
 from rglm.errors import RError, rwarn
+from rglm.formula.dtypes import r_class
 from rglm.formula.evaluate import evaluate
 from rglm.formula.response import model_offset
 from rglm.formula.values import REnv, RMatrix, is_character, is_factor, is_logical
@@ -102,6 +103,8 @@ def _mf_class(v: Any) -> str:
         return "character"
     if isinstance(v, RMatrix):
         return f"nmatrix.{v.values.shape[1]}"
+    if r_class(v) is not None:
+        return "other"  # Date, POSIXct, difftime: is.numeric() is FALSE for them
     if isinstance(v, pd.Series) and v.dtype.kind in "iuf":
         return "numeric"
     return "other"
@@ -160,9 +163,7 @@ def _new_design(fit, newdata, na_action: str, with_offset: bool) -> _Design:
     offset = None
     if with_offset:
         offset = model_offset(newframe)
-        rows = newdata.index.get_indexer(newframe.row_names) \
-            if newdata.index.is_unique else np.arange(newframe.nrow)
-        extra = _call_offset(fit, newdata, rows)
+        extra = _call_offset(fit, newdata, newframe.positions)
         if extra is not None:
             offset = extra if offset is None else offset + extra
     return _Design(x=mm.x, index=newframe.row_names, offset=offset, new=True)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import warnings
 from typing import Optional
 
 import numpy as np
@@ -28,7 +27,7 @@ import pandas as pd
 
 from rglm.errors import RError, rwarn
 from rglm.linalg.qr import chol2inv
-from rglm.results.influence import hatvalues
+from rglm.results.influence import leverages
 from rglm.results.summary import summary
 
 __all__ = ["estfun", "bread", "meatHC", "vcovHC", "meatCL", "vcovCL", "HC_TYPES",
@@ -89,9 +88,11 @@ def _score_residuals(ef: np.ndarray, X: np.ndarray) -> np.ndarray:
 
     Rows whose scores are all below machine epsilon in size count as exact zeros.
     """
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: zero rows of X
-        res = np.nanmean(ef / X, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = ef / X
+        present = ~np.isnan(ratio)
+        # nanmean, without its warning for the all-NaN rows (zero rows of X): NaN there
+        res = np.where(present, ratio, 0.0).sum(axis=1) / present.sum(axis=1)
     res[np.all(np.abs(ef) < _EPS, axis=1)] = 0.0
     return res
 
@@ -106,7 +107,7 @@ def _hat_values(fit) -> np.ndarray:
     """
     used = np.asarray(fit.fit.prior_weights) != 0
     hat = np.zeros(len(used))
-    hat[used] = hatvalues(fit).reindex(fit.row_names[used]).to_numpy(dtype=float)
+    hat[used] = leverages(fit)  # by position: row labels need not be unique
     return hat
 
 
@@ -291,10 +292,25 @@ def _estfun_rows(fit) -> int:
 
 
 def _data_column(fit, name: str):
+    """The data's column ``name`` at the fit's rows (R: ``expand.model.frame``).
+
+    Taken by position (the data's row labels need not be unique); a row that a logical
+    NA in ``subset`` made up gets NA, as in R.
+    """
     data = fit.data
     if data is None or name not in getattr(data, "columns", ()):
         raise RError(f"object '{name}' not found")
-    return data[name].loc[fit.row_names]
+    column = data[name]
+    pos = getattr(fit, "row_positions", None)
+    if pos is None:  # a fit made without positions: its labels must identify the rows
+        if not data.index.is_unique:
+            raise RError("cannot find the rows of the fit in 'data': its row labels are "
+                         "not unique")
+        pos = data.index.get_indexer(fit.row_names)
+    values = column.iloc[np.maximum(pos, 0)].reset_index(drop=True)
+    if (pos < 0).any():
+        values = values.astype(object).where(~pd.Series(pos < 0), None)
+    return values
 
 
 def _cluster_columns(fit, cluster, n: int) -> list:

@@ -6,10 +6,16 @@ it by more than 1e-7. Terms with zero degrees of freedom (aliased) are dropped f
 one at a time. The model is refitted through :func:`~rglm.results.update.update`, as R
 refits through ``update()``, and ``step()`` prints what R prints (``trace=0`` silences
 it).
+
+Nothing here depends on the kind of model: drop1/add1, extractAIC and update dispatch on
+it, so a glm.nb fit is stepped as R steps it (candidates at fixed theta, AIC from
+``extractAIC.negbin``, each move refitted by glm.nb from the previous theta), and the
+result keeps the fit's class, with the path added (R: ``fit$anova <- ...``).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from dataclasses import dataclass, fields, replace
@@ -29,7 +35,7 @@ from rglm.results.loglik import extractAIC
 from rglm.results.scope import factor_scope, scope_terms, term_sets
 from rglm.results.update import update
 
-__all__ = ["step", "StepGLM"]
+__all__ = ["step", "StepGLM", "step_class", "with_path"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +60,33 @@ class StepGLM(GLM):
         """R's ``names(fit)``: the glm components, then ``anova`` (and ``keep``)."""
         extra = ["anova"] + (["keep"] if self.keep is not None else [])
         return super().keys() + extra
+
+
+@functools.cache
+def step_class(cls: type) -> type:
+    """The class of what ``step()`` returns for a fit of class ``cls``: ``cls`` with
+    :class:`StepGLM`'s ``anova`` and ``keep`` (``StepGLM`` itself for a glm fit,
+    ``StepNegBinGLM`` for a glm.nb fit, ...), since R adds ``$anova`` to the fit and
+    keeps its class. Made once per class, and bound in this module under its name."""
+    if issubclass(cls, StepGLM):
+        return cls
+    if cls is GLM:
+        return StepGLM
+    name = "Step" + cls.__name__
+    made = dataclass(frozen=True, eq=False)(type(name, (StepGLM, cls), {
+        "__module__": __name__, "__qualname__": name,
+        "__doc__": f"The model ``step()`` selected from a {cls.__name__}: "
+                   f"a :class:`{cls.__name__}` with ``anova`` and ``keep``."}))
+    globals()[name] = made
+    return made
+
+
+def with_path(fit: GLM, anova: pd.DataFrame, keep: Optional[list]) -> StepGLM:
+    """The fit with step()'s ``anova`` (path table) and ``keep``, its class kept."""
+    cls = step_class(type(fit))
+    values = {f.name: getattr(fit, f.name) for f in fields(type(fit))
+              if f.name not in ("anova", "keep")}
+    return cls(**values, anova=anova, keep=keep)
 
 
 def _with_terms_formula(fit: GLM) -> GLM:
@@ -138,7 +171,7 @@ def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: flo
 
     Parameters
     ----------
-    fit : GLM
+    fit : GLM or NegBinGLM
         The starting model.
     scope : str formula or dict, optional
         The upper model (``"~ a + b + c"``, ``"~ .^2"``: updated with the model's
@@ -163,7 +196,9 @@ def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: flo
     Returns
     -------
     StepGLM
-        The final fit with ``anova`` (the path) and ``keep``.
+        The final fit with ``anova`` (the path) and ``keep``, of the starting fit's kind
+        (for a glm.nb fit a ``StepNegBinGLM``: a :class:`~rglm.results.negbin.NegBinGLM`
+        and a ``StepGLM``).
 
     Raises
     ------
@@ -234,5 +269,4 @@ def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: flo
         models.append(dict(deviance=fit.deviance, df_resid=n - edf, change=change, AIC=b_aic))
         if kept is not None:
             kept.append(keep(fit, b_aic))
-    values = {f.name: getattr(fit, f.name) for f in fields(GLM)}
-    return StepGLM(**values, anova=_path_table(models, start, fit), keep=kept)
+    return with_path(fit, _path_table(models, start, fit), kept)

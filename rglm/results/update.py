@@ -2,16 +2,22 @@
 
 ``update(fit, ". ~ . - x", family=...)`` takes the fit's call, replaces the formula by
 ``update_formula(formula(fit), new)`` and the named arguments by the new values, and
-evaluates the call again with :func:`rglm.glm` — as R evaluates the modified call in the
-caller's frame: names in the call (data, weights, offset, ...) are looked up in the
-caller's namespace, falling back to the data stored in the fit. The new fit's ``call`` is
-the call R would print.
+evaluates the call again — as R evaluates the modified call in the caller's frame: names
+in the call (data, weights, offset, ...) are looked up in the caller's namespace, falling
+back to the data stored in the fit. The new fit's ``call`` is the call R would print.
+
+R's ``eval(call)`` runs the function the call names (``glm``, ``glm.nb``). Here each kind
+of model says how its call is evaluated again, a :class:`Refit` (its fitting function, the
+R formals of that function, the arguments the function writes into its own call),
+registered by the module that defines the fitting function (:func:`register_refit`): the
+front ends live above this layer.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any, Mapping, Optional, Union
+from dataclasses import dataclass, replace
+from functools import singledispatch
+from typing import Any, Callable, Mapping, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -21,18 +27,18 @@ from rglm.errors import RError
 from rglm.formula import ast
 from rglm.formula.deparse import deparse1
 from rglm.formula.evaluate import evaluate
+from rglm.formula.frame import model_frame
 from rglm.formula.parse import parse_expr
 from rglm.formula.terms import _expand_dots, terms
 from rglm.formula.values import REnv
 
-__all__ = ["update", "update_formula", "evaluate_call"]
+__all__ = ["update", "update_formula", "evaluate_call", "Refit", "refit_of",
+           "register_refit"]
 
-#: glm()'s formals after ``formula``, in order: R's match.call() prints them so.
-GLM_FORMALS = ("formula", "family", "data", "weights", "subset", "na.action", "start",
-               "etastart", "mustart", "offset", "control", "model", "method", "x", "y",
-               "singular.ok", "contrasts")
-
-_PY_NAMES = {"na_action": "na.action", "singular_ok": "singular.ok"}
+#: The arguments R's model.frame.glm passes on to ``model.frame`` (glm's and glm.nb's
+#: ``match(c("formula", "data", "subset", ...), names(mf))``).
+MODEL_FRAME_ARGS = ("formula", "data", "subset", "weights", "na.action", "etastart",
+                    "mustart", "offset")
 
 
 # ------------------------------------------------------------------------------------
@@ -102,15 +108,62 @@ def _update_formula_node(old, new) -> ast.Call:
 
 
 # ------------------------------------------------------------------------------------
+# how a kind of model is refitted
+# ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Refit:
+    """How :func:`update` evaluates the call of one kind of model again.
+
+    Attributes
+    ----------
+    fitter : callable
+        The front end the call names (``rglm.glm`` for ``glm(...)``, ``rglm.glm_nb`` for
+        ``glm.nb(...)``), called with the formula and keyword arguments (R's names with
+        ``.`` → ``_``).
+    formals : tuple of str
+        The R function's formals in order: the arguments ``update`` accepts, and the
+        order in which R's ``match.call()`` prints them.
+    set_by_fitter : tuple of str
+        Arguments the function writes into its own call after fitting (glm.nb's
+        ``Call$init.theta <- signif(theta, 10)``, ``Call$link <- link``): the refit's
+        values are printed, not the old call's.
+    """
+
+    fitter: Callable[..., Any]
+    formals: tuple[str, ...]
+    set_by_fitter: tuple[str, ...] = ()
+
+
+@singledispatch
+def refit_of(fit) -> Refit:
+    """The :class:`Refit` of a fitted model, by its class (R: the function its call
+    names). Registered with :func:`register_refit`."""
+    raise RError("need an object with call component")
+
+
+def register_refit(cls: type, refit: Refit) -> None:
+    """Make :func:`update` refit models of class ``cls`` (and its subclasses) with
+    ``refit``; called by the module defining the fitting function."""
+    refit_of.register(cls)(lambda fit: refit)
+
+
+# ------------------------------------------------------------------------------------
 # re-evaluating the call
 # ------------------------------------------------------------------------------------
 
-def _constant(node: ast.Node) -> Any:
+def _literal(node: ast.Node, namespace: Mapping[str, Any]) -> Any:
+    """A constant argument's value; a name stands for itself, as the arguments R takes
+    unevaluated (``na.action = na.omit``, glm.nb's ``link = log``)."""
     if isinstance(node, ast.Constant) and node.name in ("TRUE", "FALSE"):
         return node.name == "TRUE"
     if isinstance(node, ast.String):
         return node.value
-    return None
+    if isinstance(node, ast.Number):
+        return int(node.value) if node.is_int else node.value
+    if isinstance(node, ast.Symbol):
+        return node.name
+    return _evaluate_value(node, None, namespace)
 
 
 def _list_node(node: ast.Node, namespace: Mapping[str, Any]) -> Any:
@@ -139,9 +192,15 @@ def _evaluate_value(node: ast.Node, data, namespace: Mapping[str, Any]) -> Any:
     return value
 
 
+#: Arguments evaluated in the data (R's model.frame arguments besides formula and data).
+_DATA_ARGS = ("weights", "subset", "offset", "etastart", "mustart")
+#: Arguments whose value the fit keeps as an object: the refit reuses it.
+_KEPT = ("family", "control")
+
+
 def _argument_values(fit, args: dict, changes: dict, namespace: Mapping[str, Any]) -> dict:
-    """The keyword arguments of rglm.glm for the merged call ``args`` (R names → nodes);
-    arguments the user changed keep their Python values."""
+    """The keyword arguments of the fitting function for the merged call ``args`` (R
+    names → nodes); arguments the user changed keep their Python values."""
     kwargs: dict = {}
     data = None
     if "data" in changes:
@@ -158,25 +217,21 @@ def _argument_values(fit, args: dict, changes: dict, namespace: Mapping[str, Any
             continue
         if rname in changes:
             kwargs[pyname] = changes[rname]
-        elif rname == "family":
-            kwargs["family"] = fit.family
-        elif rname == "control":
-            kwargs["control"] = fit.control
-        elif rname in ("weights", "subset", "offset", "etastart", "mustart"):
+        elif rname in _KEPT:
+            kwargs[pyname] = getattr(fit, pyname)
+        elif rname in _DATA_ARGS:
             if isinstance(node, ast.Symbol) and not (data is not None and node.name in data):
                 kwargs[pyname] = _symbol_value(node, namespace)
             elif isinstance(node, (ast.Symbol, ast.Call)):
-                kwargs[pyname] = node  # R code, evaluated in the data by glm()
+                kwargs[pyname] = node  # R code, evaluated in the data by the fitter
             else:
                 kwargs[pyname] = _evaluate_value(node, None, namespace)
-        elif rname == "na.action":
-            kwargs[pyname] = node.name if isinstance(node, ast.Symbol) else _constant(node)
         elif rname == "contrasts":
             kwargs[pyname] = _list_node(node, namespace)
         elif rname == "start":
             kwargs[pyname] = np.asarray(_evaluate_value(node, None, namespace), dtype=float)
         else:
-            kwargs[pyname] = _constant(node)
+            kwargs[pyname] = _literal(node, namespace)
     return kwargs
 
 
@@ -200,56 +255,67 @@ def _merged_call(fit, formula_node: Optional[ast.Call], changes: dict) -> dict:
     return args
 
 
-def _final_call(args: dict, new_call: ast.Call, changes: dict) -> ast.Call:
-    """The call R prints for the refit: glm's formals order (R's match.call())."""
+def _final_call(refit: Refit, args: dict, new_call: ast.Call, changes: dict) -> ast.Call:
+    """The call R prints for the refit: the evaluated call as the function's
+    ``match.call()`` orders it (its formals' order), then the arguments the function
+    writes itself — in place when the call had them, else appended (R's ``Call$x <-``)."""
     new_nodes = {a.name: a.value for a in new_call.args}
     out = []
-    for rname in GLM_FORMALS:
+    for rname in refit.formals:
         if rname not in args:
             continue
         node = args[rname]
-        if rname in changes and changes[rname] is not None:
+        if rname in refit.set_by_fitter:
+            node = new_nodes.get(rname, node)
+        elif rname in changes and changes[rname] is not None:
             node = new_nodes.get(rname)
             if node is None:
                 from rglm.api.call import value_node
 
                 node = value_node(changes[rname], {}, rname)
         out.append(ast.Arg(rname, node))
-    return ast.Call(ast.Symbol("glm"), tuple(out))
+    out += [ast.Arg(rname, new_nodes[rname]) for rname in refit.set_by_fitter
+            if rname not in args and rname in new_nodes]
+    return ast.Call(new_call.fn, tuple(out))
 
 
-def _normalise_changes(changes: Mapping[str, Any]) -> dict:
+def _normalise_changes(changes: Mapping[str, Any], formals: tuple[str, ...]) -> dict:
+    """Python argument names → R's (``na_action`` → ``na.action``), each one checked
+    against the function's formals (R: ``unused argument``)."""
     out = {}
     for name, value in changes.items():
-        rname = _PY_NAMES.get(name, name.replace("_", "."))
-        if rname not in GLM_FORMALS or rname == "formula":
+        rname = name.replace("_", ".")
+        if rname not in formals or rname == "formula":
             raise RError(f"unused argument ({name} = ...)")
         out[rname] = value
     return out
 
 
 def evaluate_call(fit, changes: Mapping[str, Any], frame_object: bool = False):
-    """Evaluate the fit's call again with some arguments changed (R: ``eval(call)``).
+    """The model frame of the fit's call, with some arguments changed.
 
-    Used by :func:`update` and by ``model_frame(fit, ...)`` (``method="model.frame"``).
-    With ``frame_object`` the ModelFrame itself is returned instead of its DataFrame.
+    R: ``model.frame.glm`` — the call evaluated again with ``method = "model.frame"``
+    (by ``stats::glm``, whatever function the call names: arguments of other fitting
+    functions, such as glm.nb's ``init.theta``, are ignored). Used by
+    ``model_frame(fit, ...)`` and by ``add1``. ``changes`` may hold ``data``,
+    ``subset``, ``na_action`` (and ``method``, which is implied). Returns the frame's
+    DataFrame, or with ``frame_object`` the ModelFrame itself.
     """
-    from rglm.api.glm import glm
-
     namespace = caller_namespace()
-    rchanges = _normalise_changes(changes)
-    args = _merged_call(fit, None, rchanges)
+    rchanges = _normalise_changes({k: v for k, v in changes.items() if k != "method"},
+                                  MODEL_FRAME_ARGS)
+    args = {k: v for k, v in _merged_call(fit, None, rchanges).items()
+            if k in MODEL_FRAME_ARGS}
     kwargs = _argument_values(fit, args, rchanges, namespace)
-    formula = args.get("formula", fit.formula_node)
-    if not frame_object:
-        return glm(formula, **kwargs)
-    from rglm.formula.frame import model_frame
-
-    kwargs.pop("method", None)
-    return model_frame(formula, kwargs.get("data"), subset=kwargs.get("subset"),
-                       weights=kwargs.get("weights"), offset=kwargs.get("offset"),
-                       etastart=kwargs.get("etastart"), mustart=kwargs.get("mustart"),
-                       na_action=kwargs.get("na_action", "na.omit"), env=namespace)
+    data = kwargs.get("data")
+    if data is not None and not isinstance(data, pd.DataFrame):
+        data = pd.DataFrame(data)
+    mf = model_frame(args.get("formula", fit.formula_node), data,
+                     subset=kwargs.get("subset"), weights=kwargs.get("weights"),
+                     offset=kwargs.get("offset"), etastart=kwargs.get("etastart"),
+                     mustart=kwargs.get("mustart"),
+                     na_action=kwargs.get("na_action", "na.omit"), env=namespace)
+    return mf if frame_object else mf.to_frame()
 
 
 def update(fit, formula: Optional[Union[str, ast.Call]] = None, **changes: Any):
@@ -257,20 +323,29 @@ def update(fit, formula: Optional[Union[str, ast.Call]] = None, **changes: Any):
 
     Parameters
     ----------
-    fit : GLM
+    fit : GLM or NegBinGLM
     formula : str, optional
         R's ``formula.``: ``". ~ . - x"``, ``"~ . + z"``, ``". ~ .:f"``, ``"log(.) ~ ."``;
         combined with ``formula(fit)`` by :func:`update_formula`.
     **changes
-        Other glm() arguments to replace or add (``data=``, ``family=``, ``weights=``,
-        ``subset=``, ``na_action=``, ...); ``None`` removes an argument from the call.
+        Other arguments of the fitting function to replace or add (glm: ``data=``,
+        ``family=``, ``weights=``, ``subset=``, ``na_action=``, ...; glm.nb also
+        ``init_theta=``, ``link=``); ``None`` removes an argument from the call.
 
     Returns
     -------
-    GLM
-        The new fit; its ``call`` is R's (glm's argument order, the updated formula,
-        unchanged arguments as they were written). With ``method="model.frame"`` the
-        model frame, as R.
+    GLM or NegBinGLM
+        The new fit, made by the fit's own fitting function (a glm.nb fit is refitted by
+        :func:`rglm.glm_nb`, starting from the ``init.theta`` its call holds, as R); its
+        ``call`` is R's (the function's argument order, the updated formula, unchanged
+        arguments as they were written, glm.nb's new ``init.theta``). With
+        ``method="model.frame"`` the model frame, as R.
+
+    Raises
+    ------
+    RError
+        ``unused argument (name = ...)`` for an argument the fitting function does not
+        have.
 
     Notes
     -----
@@ -280,17 +355,17 @@ def update(fit, formula: Optional[Union[str, ast.Call]] = None, **changes: Any):
     argument that was given as an unnamed array of more than 20 values cannot be found
     again (R would fail the same way: ``object 'weights' not found``).
     """
-    from rglm.api.glm import glm
     from rglm.results.generics import formula as formula_of
 
+    refit = refit_of(fit)
     namespace = caller_namespace()
-    rchanges = _normalise_changes(changes)
+    rchanges = _normalise_changes(changes, refit.formals)
     formula_node = None
     if formula is not None:
         formula_node = _update_formula_node(formula_of(fit), formula)
     args = _merged_call(fit, formula_node, rchanges)
     kwargs = _argument_values(fit, args, rchanges, namespace)
-    new_fit = glm(args["formula"], **kwargs)
+    new_fit = refit.fitter(args["formula"], **kwargs)
     if isinstance(new_fit, pd.DataFrame):  # method = "model.frame"
         return new_fit
-    return replace(new_fit, call=_final_call(args, new_fit.call, rchanges))
+    return replace(new_fit, call=_final_call(refit, args, new_fit.call, rchanges))

@@ -52,8 +52,14 @@ def test_clamps_are_bit_exact(ref, key):
         np.testing.assert_allclose(got_inv[clamped], _v(r["linkinv"])[clamped], rtol=1e-14)
         np.testing.assert_allclose(got_deriv[clamped], _v(r["mu_eta"])[clamped], rtol=1e-14)
     else:
-        assert np.array_equal(got_inv[clamped], _v(r["linkinv"])[clamped])
-        assert np.array_equal(got_deriv[clamped], _v(r["mu_eta"])[clamped])
+        # The log link has no upper clamp: at eta >= 699 its values are exp() itself, whose
+        # last bit differs between numpy builds and CPUs (numpy 1.26's exp(701) is one
+        # ulp from libm's), so they are compared within 2 ulp; everything else exactly.
+        plain = clamped & (eta > 0) if key == "log" else np.zeros_like(clamped)
+        for got, want in ((got_inv, _v(r["linkinv"])), (got_deriv, _v(r["mu_eta"]))):
+            exact = clamped & ~plain
+            assert np.array_equal(got[exact], want[exact])
+            np.testing.assert_allclose(got[plain], want[plain], rtol=2 * EPS)
 
 
 def test_thresholds_are_rs(ref):
@@ -64,7 +70,8 @@ def test_thresholds_are_rs(ref):
 
 def test_logit_thresholds_exact():
     lk = make_link("logit")
-    assert lk.linkinv(np.array([-31.0]))[0] == 2.2204460492503126e-16
+    # R's logit_linkinv (family.c): tmp = DBL_EPSILON below eta = -30, then tmp/(1 + tmp)
+    assert lk.linkinv(np.array([-31.0]))[0] == EPS / (1 + EPS)
     assert lk.mu_eta(np.array([31.0]))[0] == EPS
     assert lk.mu_eta(np.array([-31.0]))[0] == EPS
 

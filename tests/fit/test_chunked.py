@@ -197,16 +197,23 @@ def test_step_halving_out_of_bounds():
     assert got.iter == ref.iter and got.deviance == pytest.approx(ref.deviance, rel=RTOL)
 
 
-def test_warnings_issued_once_with_r_text():
+def test_warnings_are_glm_fits():
+    # Every iteration halves its step here: glm.fit warns each time (25 times), and so
+    # does the chunked fit, although each of its steps runs over 7 blocks.
     x = np.column_stack([np.ones(40), np.linspace(0, 1, 40)])
     y = np.r_[np.zeros(20), np.random.default_rng(1).poisson(5, 20)].astype(float)
     with pytest.warns(RWarning) as record:
         chunked_glm_fit(_serial(_chunks(x, y, size=6)), 2, families.poisson("identity"),
                         start=[0.5, 1.0], xnames=_names(2))
+    with pytest.warns(RWarning) as expected:
+        glm_fit(x, y, family=families.poisson("identity"), start=[0.5, 1.0],
+                xnames=_names(2))
     texts = [str(w.message) for w in record]
-    assert texts.count("step size truncated: out of bounds") == 1
-    assert "glm.fit: algorithm did not converge" in texts
-    assert "glm.fit: algorithm stopped at boundary value" in texts
+    assert texts == [str(w.message) for w in expected]
+    assert texts.count("step size truncated: out of bounds") == 25
+    assert texts[-3:] == ["glm.fit: algorithm did not converge",
+                          "glm.fit: algorithm stopped at boundary value",
+                          "glm.fit: fitted rates numerically 0 occurred"]
 
 
 def test_no_valid_coefficients_without_start():

@@ -29,7 +29,8 @@ def reference_data(raw: dict) -> pd.DataFrame:
     return pd.DataFrame({
         "x": np.array([np.nan if v is None else v for v in raw["x"]], dtype=float),
         "k": np.array(raw["k"], dtype=np.int64),
-        "s": pd.array(raw["s"], dtype="str"),
+        # pandas' own text dtype for strings with NA ("str" on pandas 3, object on 2.2)
+        "s": pd.Series(raw["s"]).array,
         "lg": pd.array(raw["lg"], dtype="boolean"),
         "z": np.array(raw["z"], dtype=float),
         "f": factor(raw["f"], False),

@@ -113,16 +113,28 @@ def test_character_levels_sort_by_code_point():
     assert list(value.cat.categories) == ["A", "B", "a", "b"]
 
 
-def test_numeric_labels_as_r_prints_them():
-    np.testing.assert_array_equal(
-        format_numbers(np.array([4.0, 0.5, 1e5, 1e-4, 123456.0, 1 / 3, -2.0, np.nan])),
-        np.array(["4", "0.5", "1e+05", "1e-04", "123456", "0.333333333333333", "-2", None],
-                 dtype=object))
+def _r_doubles(strings) -> np.ndarray:
+    """R doubles as make_printing.R stores them ("%.17g" strings, "NA")."""
+    return np.array([np.nan if s == "NA" else float(s) for s in strings])
 
 
-def test_r_round_half_even_and_representation():
-    np.testing.assert_array_equal(r_round(np.array([0.5, 1.5, 2.5, -0.5])), [0, 2, 2, -0])
-    np.testing.assert_allclose(r_round(np.array([2.675, 0.125, 0.15]), 2), [2.67, 0.12, 0.15])
+def test_numeric_labels_as_r_prints_them(reference):
+    """as.character() of doubles (printing.json, section "as_character")."""
+    case = reference("printing")["as_character"]
+    np.testing.assert_array_equal(format_numbers(_r_doubles(case["x"])),
+                                  np.array(case["out"], dtype=object))
+
+
+@pytest.mark.r_cases("printing", lambda ref: {str(i): c for i, c in enumerate(ref["round"])})
+def test_r_round_matches_r(case, request):
+    """round(x, digits) against R (printing.json, section "round")."""
+    if abs(case["digits"]) > 308:
+        # Known gap: beyond 308 digits R still rounds subnormals and huge values exactly
+        # (rglm.printing.rformat.fround does); r_round gives 0 or overflows.
+        request.applymarker(pytest.mark.xfail(strict=True, reason="|digits| > 308"))
+    got = r_round(_r_doubles(case["x"]), case["digits"])
+    want = _r_doubles(case["out"])
+    np.testing.assert_array_equal(got, want)
     assert np.isnan(r_round(np.array([np.nan]), 1)[0])
 
 

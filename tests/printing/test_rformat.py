@@ -75,13 +75,26 @@ def test_signif_stars_and_legend(reference):
     case = reference("printing")["stars"]
     assert signif_stars(values(case["p"])) == case["out"]
     assert SIGNIF_LEGEND == case["legend"]
-    assert signif_legend(False) == "0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+    assert signif_legend(False) == reference("printing")["stars_legend_plain"]
 
 
-def test_scalar_inputs_and_info():
-    assert fround(2.675, 2) == 2.67
-    assert signif(2.675, 3) == 2.68
-    assert format_info([124.8756, 4.9937], 5) == (8, 4, 0)
+@by_position("format_info")
+def test_format_info(case):
+    assert format_info(values(case["x"]), case["digits"], case["nsmall"]) == tuple(case["out"])
+
+
+@pytest.mark.parametrize("section", ["round", "signif"])
+def test_scalar_inputs_give_scalars(reference, section):
+    """A Python float in, a float out: R's value for the first element of each case."""
+    fun = {"round": fround, "signif": signif}[section]
+    for case in reference("printing")[section]:
+        x, want = values(case["x"][:1]), values(case["out"][:1])
+        got = fun(x[0], case["digits"])
+        assert isinstance(got, float)
+        assert same_doubles([got], want), (x, case["digits"])
+
+
+def test_na_string_pads_to_the_common_width():
     assert format_real([None, 1.5], na_string="") == ["   ", "1.5"]
 
 

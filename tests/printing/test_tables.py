@@ -1,4 +1,9 @@
-"""Markdown and HTML tables (rglm's own formats: structure and values, not R text)."""
+"""Markdown and HTML tables: rglm's own formats, holding the cells R prints.
+
+R prints text only; ``to_markdown``/``to_html`` lay out the same cells (and the lines
+around the table) as markdown and HTML. R's cells: ``tests/reference/printing.json``,
+section ``tables`` (``tests/reference/make_printing.R``).
+"""
 
 from __future__ import annotations
 
@@ -9,21 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
-
-
-@pytest.fixture(scope="module")
-def dobson_fit(dataset):
-    import rglm
-
-    return rglm.glm("counts ~ outcome + treatment", family=rglm.poisson(),
-                    data=dataset("dobson"))
-
-
-@pytest.fixture(scope="module")
-def aliased_fit(dataset):
-    import rglm
-
-    return rglm.glm("carb ~ wt + I(2 * wt)", family=rglm.poisson, data=dataset("mtcars"))
 
 
 def pipe_rows(markdown: str) -> list[list[str]]:
@@ -72,90 +62,119 @@ def html_cells(text: str) -> _Cells:
     return parser
 
 
-# ---- GLMSummary -----------------------------------------------------------------------
+# ---- R's cells ---------------------------------------------------------------------
+#
+# tests/reference/printing.json ("tables", written by make_printing.R) holds the cells R
+# prints for each table, cut out of its printed lines, with the table's numbers. A table
+# shows R's cells, except that NA shows blank; a cell of a number that is rounding noise
+# around an exact zero (a Dobson treatment estimate, ~1e-16) has digits no arithmetic
+# reproduces: it must still read as a noise-sized number.
 
 
-def test_summary_markdown_rows_and_values(dobson_fit):
-    import rglm
+def values(strings) -> np.ndarray:
+    """R doubles as make_printing.R stores them ("%.17g" strings, "NA")."""
+    return np.array([np.nan if s == "NA" else float(s) for s in strings])
 
-    s = rglm.summary(dobson_fit)
+
+def expected_rows(table) -> list[list[str]]:
+    """R's rows as the table shows them: row name, cells (NA blank), stars if any."""
+    stars = any(table["stars"])
+    return [[name] + ["" if c == "NA" else c for c in cells] + ([star] if stars else [])
+            for name, cells, star in zip(table["rownames"], table["cells"], table["stars"])]
+
+
+def assert_cells(got_rows, table):
+    """Rows equal to R's, noise cells compared by size only."""
+    want = expected_rows(table)
+    assert [r[0] for r in got_rows] == [r[0] for r in want]
+    assert [len(r) for r in got_rows] == [len(r) for r in want]
+    cols = [values(c) for c in table["columns"]]
+    for i, (got, exp) in enumerate(zip(got_rows, want)):
+        for j, col in enumerate(cols):
+            scale = np.nanmax(np.abs(col))
+            pvalue = table["colnames"][j].startswith("Pr(")  # tiny p-values are not noise
+            if not pvalue and abs(col[i]) < 1e-10 * scale:  # noise around an exact zero
+                assert abs(float(got[j + 1])) < 1e-10 * scale, (got[0], table["colnames"][j])
+            else:
+                assert got[j + 1] == exp[j + 1], (got[0], table["colnames"][j])
+        assert got[len(cols) + 1:] == exp[len(cols) + 1:], got[0]
+
+
+def header_of(table) -> list[str]:
+    return [""] + table["colnames"] + ([""] if any(table["stars"]) else [])
+
+
+def paragraphs(markdown: str) -> list[str]:
+    """The paragraphs around the table (the table itself as "<table>")."""
+    return ["<table>" if p.startswith("|") else p for p in markdown.rstrip("\n").split("\n\n")]
+
+
+def md_escaped(text: str) -> str:
+    return text.replace("*", "\\*")
+
+
+summaries = pytest.mark.r_cases("printing", lambda ref: ref["tables"]["summaries"])
+
+
+@summaries
+def test_summary_markdown_is_rs_table(case, r_fit):
+    s = r_fit(case["py"], ["dobson", "mtcars"]).value
     md = s.to_markdown()
     rows = pipe_rows(md)
-    assert rows[0] == ["", "Estimate", "Std. Error", "z value", "Pr(>|z|)", ""]
-    assert [r[0] for r in rows[1:]] == list(dobson_fit.coefficients.index)
-    intercept = rows[1]
-    # R's summary prints 3.045e+00 / 1.709e-01 here (noise-sized treatment estimates
-    # force scientific notation); the table rounds to the same 4 significant digits
-    assert float(intercept[1]) == pytest.approx(3.045, abs=5e-4)
-    assert float(intercept[2]) == pytest.approx(0.1709, abs=5e-5)
-    assert intercept[4] == "<2e-16" and intercept[5] == "***"
-    assert rows[2][5] == "*"
-    assert "Call: `glm(formula = counts ~ outcome + treatment, family = poisson()," in md
-    assert "(Dispersion parameter for poisson family taken to be 1)" in md
-    assert "Null deviance: 10.5814 on 8 degrees of freedom" in md
-    assert "Residual deviance: 5.1291 on 4 degrees of freedom" in md
-    assert "AIC: 56.761" in md
-    assert "Signif. codes:  0 ‘\\*\\*\\*’ 0.001" in md
+    assert rows[0] == header_of(case)
+    assert_cells(rows[1:], case)
+    legend = ["Signif. codes:  " + md_escaped(case["legend"])] if any(case["stars"]) else []
+    assert paragraphs(md) == ["Call: `%s`" % case["call"], case["heading"], "<table>",
+                              *legend, *case["footer"]]
+    assert "NaN" not in md and "nan" not in md
 
 
-def test_summary_aliased_row_is_blank(aliased_fit):
-    import rglm
-
-    md = rglm.summary(aliased_fit).to_markdown()
-    rows = {r[0]: r for r in pipe_rows(md)}
-    assert rows["I(2 * wt)"][1:] == ["", "", "", "", ""]
-    assert "Coefficients: (1 not defined because of singularities)" in md
-    assert "NaN" not in md
-
-
-def test_summary_html(dobson_fit):
-    import rglm
-
-    text = rglm.summary(dobson_fit)._repr_html_()
-    cells = html_cells(text)
-    assert cells.rows[0] == ["", "Estimate", "Std. Error", "z value", "Pr(>|z|)", ""]
-    assert cells.rows[2][0] == "outcome2" and cells.rows[2][4] == "0.0246"
-    assert "Pr(&gt;|z|)" in text  # escaped
-    assert "AIC: 56.761" in cells.paragraphs
+@summaries
+def test_summary_html_is_rs_table(case, r_fit):
+    s = r_fit(case["py"], ["dobson", "mtcars"]).value
+    text = s._repr_html_()
     assert text.startswith('<div class="rglm-table">')
+    cells = html_cells(text)
+    assert cells.rows[0] == header_of(case)
+    assert_cells(cells.rows[1:], case)
+    legend = ["Signif. codes:  " + case["legend"]] if any(case["stars"]) else []
+    assert cells.paragraphs == ["Call: " + case["call"], case["heading"], *legend,
+                                *case["footer"]]
+    assert "Pr(&gt;|" in text  # escaped
 
 
-def test_floatfmt_overrides_r_digits(dobson_fit):
-    import rglm
-
-    rows = pipe_rows(rglm.summary(dobson_fit).to_markdown(floatfmt=".2f"))
-    assert rows[1][1:4] == ["3.04", "0.17", "17.81"]
-
-
-def test_quasi_family_has_t_columns_and_na_aic(dataset):
-    import rglm
-
-    fit = rglm.glm("counts ~ outcome + treatment", family=rglm.quasipoisson(),
-                   data=dataset("dobson"))
-    md = rglm.summary(fit).to_markdown()
-    assert pipe_rows(md)[0][3:5] == ["t value", "Pr(>|t|)"]
-    assert "AIC: NA" in md
-    assert "(Dispersion parameter for quasipoisson family taken to be 1.2933)" in md
+@summaries
+def test_floatfmt_overrides_r_digits(case, r_fit):
+    s = r_fit(case["py"], ["dobson", "mtcars"]).value
+    rows = pipe_rows(s.to_markdown(floatfmt=".2f"))[1:]
+    for j, col in enumerate(case["columns"][:3]):
+        col = values(col)
+        scale = np.nanmax(np.abs(col))
+        for row, v in zip(rows, col):
+            if np.isnan(v):
+                assert row[j + 1] == ""
+            elif abs(v) >= 1e-10 * scale:  # a noise value's sign is not R's
+                assert row[j + 1] == format(v, ".2f")
 
 
 # ---- CoefTest -------------------------------------------------------------------------
 
 
-def test_coeftest_tables_match_its_values(dobson_fit):
+def test_coeftest_tables_are_rs_table(reference, r_fit, r_eval):
     from rglm.printing.tables import to_html, to_markdown
-    from rglm.results.coeftest import coeftest
-    from rglm.results.sandwich import vcovHC
 
-    ct = coeftest(dobson_fit, vcov=vcovHC(dobson_fit, type="HC0"))
+    case = reference("printing")["tables"]["coeftest"]
+    fit = r_fit(case["fit_py"], ["dobson"]).value
+    ct = r_eval(case["py"], bindings={"fit": fit}).value
     md = to_markdown(ct)
-    assert md.startswith("z test of coefficients:")
+    assert paragraphs(md) == [case["method"], "<table>",
+                              "Signif. codes:  " + md_escaped(case["legend"])]
     rows = pipe_rows(md)
-    assert len(rows) == 1 + len(ct.table)
-    for row, (name, values) in zip(rows[1:], ct.table.iterrows()):
-        assert row[0] == name
-        assert float(row[3]) == pytest.approx(values["z value"], abs=5e-5)
+    assert rows[0] == header_of(case)
+    assert_cells(rows[1:], case)
     cells = html_cells(to_html(ct))
-    assert [r[0] for r in cells.rows[1:]] == list(ct.table.index)
+    assert cells.rows[0] == header_of(case)
+    assert_cells(cells.rows[1:], case)
 
 
 def test_no_stars_column_without_small_p_values(dataset):
@@ -184,49 +203,54 @@ class FakeAnova:
 
 
 @pytest.fixture
-def anova_like():
-    table = pd.DataFrame({"Df": [np.nan, 2.0, 2.0], "Deviance": [np.nan, 5.452305, 2.6e-15],
-                          "Resid. Df": [8.0, 6.0, 4.0],
-                          "Resid. Dev": [10.58145, 5.129141, 5.129141],
-                          "Pr(>Chi)": [np.nan, 0.06547, 1.0]},
-                         index=["NULL", "outcome", "treatment"])
-    return FakeAnova(table, ("Analysis of Deviance Table\n\nModel: poisson, link: log\n",
-                             "Response: counts\n"))
+def anova_case(reference):
+    return reference("printing")["tables"]["anova"]
 
 
-def test_anova_markdown(anova_like):
+@pytest.fixture
+def anova_like(anova_case):
+    """An object with R's anova table and heading (anything with `table` and `heading`)."""
+    table = pd.DataFrame({name: values(col) for name, col in
+                          zip(anova_case["colnames"], anova_case["columns"])},
+                         index=anova_case["rownames"])
+    return FakeAnova(table, tuple(anova_case["heading"]))
+
+
+def test_anova_markdown(anova_like, anova_case):
     from rglm.printing.tables import to_markdown
 
     md = to_markdown(anova_like)
     rows = pipe_rows(md)
-    assert rows[0] == ["", "Df", "Deviance", "Resid. Df", "Resid. Dev", "Pr(>Chi)", ""]
-    assert rows[1][:4] == ["NULL", "", "", "8"] and rows[1][5:] == ["", ""]
-    assert float(rows[1][4]) == pytest.approx(10.58145, abs=1e-4)
-    assert rows[2][1] == "2" and rows[2][5] == "0.06547" and rows[2][6] == "."
-    paragraphs = md.split("\n\n")
-    assert paragraphs[:3] == ["Analysis of Deviance Table", "Model: poisson, link: log",
-                              "Response: counts"]
+    assert rows[0] == header_of(anova_case)
+    assert_cells(rows[1:], anova_case)
+    assert paragraphs(md) == [*anova_case["heading_lines"], "<table>",
+                              "Signif. codes:  " + md_escaped(anova_case["legend"])]
 
 
-def test_anova_html_escapes_and_blanks(anova_like):
+def test_anova_html_escapes_and_blanks(anova_like, anova_case):
     from rglm.printing.tables import to_html
 
     text = to_html(anova_like)
     cells = html_cells(text)
-    assert cells.paragraphs[:3] == ["Analysis of Deviance Table",
-                                    "Model: poisson, link: log", "Response: counts"]
-    assert cells.rows[1][:3] == ["NULL", "", ""]
+    assert cells.paragraphs == [*anova_case["heading_lines"],
+                                "Signif. codes:  " + anova_case["legend"]]
+    assert cells.rows[0] == header_of(anova_case)
+    assert_cells(cells.rows[1:], anova_case)
     assert "Pr(&gt;Chi)" in text
     assert "nan" not in text.lower()
 
 
-def test_pipes_in_names_are_escaped():
+def test_data_frame_columns_are_formatted_as_r_formats_them(reference):
     from rglm.printing.tables import to_markdown
 
-    frame = pd.DataFrame({"a|b": [1.5, 2.25]}, index=["x|y", "z"])
+    case = reference("printing")["tables"]["frame"]
+    frame = pd.DataFrame({name: values(col) for name, col in
+                          zip(case["colnames"], case["columns"])}, index=case["rownames"])
     md = to_markdown(frame)
-    assert "a\\|b" in md and "x\\|y" in md
-    assert pipe_rows(md)[1] == ["x|y", "1.50"]
+    assert "a\\|b" in md and "x\\|y" in md  # pipes in names are escaped
+    rows = pipe_rows(md)
+    assert rows[0] == [""] + case["colnames"]
+    assert rows[1:] == [[name] + cells for name, cells in zip(case["rownames"], case["cells"])]
 
 
 def test_unsupported_object_is_a_type_error():

@@ -73,6 +73,31 @@ local_meta <- list(
   )
 )
 
+# ---- simulated data ----------------------------------------------------------------
+
+# nbcounts: negative binomial counts above a known background, mu = background + 0.8
+# dose + site effect (theta = 6): the test data of glm.nb with link = identity and an
+# offset (tests/reference/make_negbin_generics.R).  The background is large next to the
+# effects, so that every submodel's identity-link fit keeps its means positive.
+nbcounts <- local({
+  set.seed(20240607, kind = "Mersenne-Twister", normal.kind = "Inversion",
+           sample.kind = "Rejection")
+  n <- 120
+  site <- factor(rep(c("A", "B", "C"), each = n / 3))
+  batch <- factor(rep(c("b1", "b2"), times = n / 2))
+  dose <- round(runif(n, 0, 10), 1)
+  background <- round(runif(n, 10, 20), 1)
+  mu <- background + 0.8 * dose + c(0, 2, 5)[as.integer(site)]
+  y <- as.integer(rnbinom(n, mu = mu, size = 6))
+  data.frame(y = y, dose = dose, site = site, batch = batch, background = background)
+})
+local_meta$nbcounts <- list(
+  title = "Simulated Negative Binomial Counts above a Known Background",
+  source = paste("Simulated by tests/reference/make_datasets.R (set.seed(20240607),",
+                 "runif, rnbinom(size = 6)): y ~ NB(mu = background + 0.8 * dose +",
+                 "c(0, 2, 5)[site], theta = 6); batch has no effect.")
+)
+
 # name -> package of the R help page the title/source come from
 packaged <- c(
   anorexia = "MASS", esoph = "datasets", infert = "datasets",
@@ -80,6 +105,11 @@ packaged <- c(
   InsectSprays = "datasets", ToothGrowth = "datasets", PlantGrowth = "datasets",
   Insurance = "MASS", quine = "MASS", ships = "MASS", cbpp = "lme4",
   birthwt = "MASS", menarche = "MASS"
+)
+# lme4's and mlmRev's data for the mixed-model references (make_mixed.R)
+packaged <- c(packaged,
+  grouseticks = "lme4", Dyestuff = "lme4", Penicillin = "lme4",
+  Pastes = "lme4", VerbAgg = "lme4", Arabidopsis = "lme4"
 )
 
 # ---- help-page text ----------------------------------------------------------------
@@ -190,6 +220,7 @@ dataset_checks <- function(df) {
 # ---- main ---------------------------------------------------------------------------
 
 all_data <- list(dobson = dobson, budworm = budworm, clotting = clotting)
+all_data$nbcounts <- nbcounts
 metas <- local_meta
 for (nm in names(packaged)) {
   e <- new.env()
@@ -197,6 +228,18 @@ for (nm in names(packaged)) {
   all_data[[nm]] <- e[[nm]]
   metas[[nm]] <- rd_meta(nm, packaged[[nm]])
 }
+# A subset of InstEval and simulated data for the mixed-model references
+# (tests/reference/mixed_datasets.R; make_mixed.R)
+source(file.path("tests", "reference", "mixed_datasets.R"))
+mixed <- mixed_datasets(rd_meta, rd_text)
+all_data[names(mixed)] <- lapply(mixed, `[[`, "data")
+metas[names(mixed)] <- lapply(mixed, `[[`, "meta")
+# flexmix's and AER's data and simulated mixtures for the finite-mixture references
+# (tests/reference/fmm_datasets.R; make_fmm.R)
+source(file.path("tests", "reference", "fmm_datasets.R"))
+fmm <- fmm_datasets(rd_meta)
+all_data[names(fmm)] <- lapply(fmm, `[[`, "data")
+metas[names(fmm)] <- lapply(fmm, `[[`, "meta")
 
 checks <- list()
 for (nm in names(all_data)) {

@@ -2,6 +2,7 @@
 #
 # Run from the repository root with a UTF-8 locale (curly quotes in the signif legend):
 #   LC_ALL=C.UTF-8 Rscript tests/reference/make_printing.R
+# Needs jsonlite, MASS, sandwich and lmtest.
 #
 # Doubles are stored as strings written with sprintf("%.17g") so that they round-trip
 # exactly ("NA", "NaN", "Inf", "-Inf" for the special values); texts are stored as
@@ -336,6 +337,144 @@ out$summary <- c(lapply(fits[names(fits) != "quine"], summary_inputs), list(
   correlation_D93 = summary_inputs(glm.D93, correlation = TRUE),
   symbolic = summary_inputs(esoph_fit, correlation = TRUE, symbolic.cor = TRUE),
   symbolic_small = summary_inputs(fg, correlation = TRUE, symbolic.cor = TRUE)))
+
+## ---------------------------------------------------------------- small formatters
+# format.info(x, digits, nsmall) of every `format` case: (width, digits, exponent width).
+out$format_info <- lapply(fmt_cases, function(cs) {
+  nsmall <- if (length(cs) > 2) cs[[3]] else 0
+  list(x = I(num(cs[[1]])), digits = cs[[2]], nsmall = nsmall,
+       out = I(format.info(cs[[1]], digits = cs[[2]], nsmall = nsmall)))
+})
+# deparse() of single doubles and as.character() of doubles (factor labels of numbers).
+dep_x <- c(1e5, 123456.7, 0.001, 1e-4, -2.5, 1e-300, Inf, 0, 1/3, 1e15, 100000.5, 1e-15,
+           2.675, 123456789012345)
+out$deparse_numbers <- list(x = I(num(dep_x)), out = I(vapply(dep_x, deparse, "")))
+char_x <- c(4, 0.5, 1e5, 1e-4, 123456, 1/3, -2, NA, 2.675, 1e15, 1e-15, 100000.5)
+out$as_character <- list(x = I(num(char_x)), out = I(as.character(char_x)))
+# print.logLik.
+loglik_cases <- list(list(NA_real_, 7), list(-23.380659, 5), list(c(logLik(glm.D93)), 5),
+                     list(-552.42751234, 3.5), list(1234567.891, 12))
+out$loglik <- lapply(loglik_cases, function(cs) list(
+  x = num(cs[[1]]), df = num(cs[[2]]),
+  out = printed(print(structure(cs[[1]], df = cs[[2]], class = "logLik")))))
+# The significance legend without fancy quotes (a non-UTF-8 locale).
+local({
+  op <- options(useFancyQuotes = FALSE)
+  on.exit(options(op))
+  sy <- symnum(stars_p, corr = FALSE, na = FALSE, cutpoints = c(0, 0.001, 0.01, 0.05, 0.1, 1),
+               symbols = c("***", "**", "*", ".", " "))
+  out$stars_legend_plain <<- attr(sy, "legend")
+})
+# Column names of confint.default() (Wald) and of MASS's confint() (profile) at
+# several levels; `a` = (1 - level)/2 in both languages.
+out$percent_labels <- lapply(c(0.95, 0.9, 0.999, 1 - 2e-7), function(level) list(
+  level = num(level),
+  wald = I(colnames(confint.default(glm.D93, level = level))),
+  profile = if (level < 0.9999) I(colnames(suppressMessages(confint(glm.D93, level = level))))))
+
+## ---------------------------------------------------------------- cells of printed tables
+# rglm's to_markdown()/to_html() (rglm.printing.tables) show the cells R prints in a
+# coefficient or anova table.  They are cut out of R's printed lines here: the header
+# line is the one above the first row; a column ends where its right-aligned name ends
+# in it; the row names are the left-aligned first column; what follows the last column
+# is the significance stars.  Also kept: the table's numbers, column by column (to build
+# an anova-like object from R's values, and to tell rounding noise), and the lines
+# printed around it.
+columns_of <- function(x) lapply(seq_len(ncol(x)), function(j) I(num(as.matrix(x)[, j])))
+table_cells <- function(lines, x) {
+  rn <- rownames(x)
+  cn <- colnames(x)
+  k <- which(startsWith(lines[-1L], rn[1L]) & grepl(cn[1L], lines[-length(lines)],
+                                                   fixed = TRUE))[1L]
+  header <- lines[k]
+  rows <- lines[k + seq_along(rn)]
+  w0 <- max(nchar(rn))
+  if (!all(startsWith(rows, rn)) || trimws(substr(header, 1L, w0)) != "") {
+    stop("table_cells: unexpected layout")
+  }
+  ends <- integer(length(cn))
+  pos <- w0
+  for (j in seq_along(cn)) {
+    hit <- regexpr(cn[j], substring(header, pos + 1L), fixed = TRUE)
+    if (hit < 0) stop("table_cells: column ", cn[j], " not found")
+    ends[j] <- pos + hit + nchar(cn[j]) - 1L
+    pos <- ends[j]
+  }
+  starts <- c(w0 + 1L, ends[-length(ends)] + 1L)
+  cells <- t(vapply(rows, function(l) trimws(substring(l, starts, ends)), character(length(cn))))
+  list(rownames = I(rn), colnames = I(cn), columns = columns_of(x),
+       cells = I(unname(cells)), stars = I(trimws(substring(rows, pos + 1L))),
+       header_line = k, lines = I(lines))
+}
+# The footer lines of print.summary.glm that the tables show as paragraphs (runs of
+# blanks collapsed: markdown and HTML collapse them anyway).
+summary_footer <- function(lines) {
+  first <- grep("^\\(Dispersion parameter", lines)
+  last <- grep("^AIC:", lines)
+  gsub(" +", " ", trimws(lines[first:last][nzchar(lines[first:last])]))
+}
+tables_env <- rglm_data_env(c("dobson", "mtcars"))
+fit_code <- list(
+  D93 = c('glm(counts ~ outcome + treatment, family = poisson(), data = dobson)',
+          'rglm.glm("counts ~ outcome + treatment", family=rglm.poisson(), data=dobson)'),
+  D93_quasi = c('glm(counts ~ outcome + treatment, family = quasipoisson(), data = dobson)',
+                'rglm.glm("counts ~ outcome + treatment", family=rglm.quasipoisson(), data=dobson)'),
+  mtcars_aliased = c('glm(carb ~ wt + I(2 * wt), family = poisson, data = mtcars)',
+                     'rglm.glm("carb ~ wt + I(2 * wt)", family=rglm.poisson, data=mtcars)'))
+summary_table <- function(id) {
+  fit <- eval(parse(text = fit_code[[id]][1]), envir = tables_env)
+  s <- summary(fit)
+  coefs <- coef(s)
+  if (any(s$aliased)) {  # printed with NA rows for the aliased coefficients
+    full <- matrix(NA_real_, length(s$aliased), ncol(coefs),
+                   dimnames = list(names(s$aliased), colnames(coefs)))
+    full[!s$aliased, ] <- coefs
+    coefs <- full
+  }
+  lines <- summary_to_r43(capture.output(print(s)))
+  tab <- table_cells(lines, coefs)
+  c(list(id = id, kind = "summary", r = fit_code[[id]][1],
+         py = sprintf("rglm.summary(%s)", fit_code[[id]][2]),
+         call = deparse1(fit$call), heading = lines[tab$header_line - 1L],
+         legend = sub("^Signif. codes:  ", "", grep("^Signif. codes:", lines, value = TRUE)),
+         footer = I(summary_footer(lines))), tab)
+}
+suppressPackageStartupMessages({
+  library(sandwich)
+  library(lmtest)
+})
+coeftest_table <- function() {
+  fit <- eval(parse(text = fit_code$D93[1]), envir = tables_env)
+  ct <- coeftest(fit, vcov = vcovHC(fit, type = "HC0"))
+  lines <- capture.output(print(ct))
+  c(list(id = "D93_coeftest_HC0", kind = "coeftest",
+         r = sprintf('coeftest(%s, vcov = vcovHC(fit, type = "HC0"))', "fit"),
+         py = 'rglm.coeftest(fit, vcov=rglm.vcovHC(fit, type="HC0"))',
+         fit_py = fit_code$D93[2], method = trimws(lines[2L]),
+         legend = sub("^Signif. codes:  ", "", grep("^Signif. codes:", lines, value = TRUE))),
+    table_cells(lines, unclass(ct)[, , drop = FALSE]))
+}
+anova_table <- function() {
+  fit <- eval(parse(text = fit_code$D93[1]), envir = tables_env)
+  a <- anova(fit, test = "Chisq")
+  lines <- capture.output(print(a))
+  heading <- capture.output(cat(attr(a, "heading"), sep = "\n"))
+  c(list(id = "D93_anova_chisq", kind = "anova", r = "anova(fit, test = \"Chisq\")",
+         heading = I(attr(a, "heading")), heading_lines = I(heading[nzchar(heading)]),
+         legend = sub("^Signif. codes:  ", "", grep("^Signif. codes:", lines, value = TRUE))),
+    table_cells(lines, as.matrix(a)))
+}
+plain_frame <- data.frame(`a|b` = c(1.5, 2.25), n = c(3, 10), small = c(0.000123, 45.6),
+                          row.names = c("x|y", "z"), check.names = FALSE)
+out$tables <- list(
+  summaries = lapply(names(fit_code), summary_table),
+  coeftest = coeftest_table(),
+  anova = anova_table(),
+  # a data frame: each numeric column as format(column, digits = 5) (integers as such)
+  frame = list(rownames = I(rownames(plain_frame)), colnames = I(colnames(plain_frame)),
+               columns = columns_of(plain_frame),
+               cells = I(unname(vapply(plain_frame, function(v) trimws(format(v, digits = 5)),
+                                       character(nrow(plain_frame)))))))
 
 ## ---------------------------------------------------------------- write
 write_json_file(out, "tests/reference/printing.json")

@@ -4,8 +4,9 @@
 # tests/reference/make_*.R in alphabetical order.
 #
 # Usage (from anywhere):  tests/reference/regenerate.sh
-# Needs Rscript with jsonlite, MASS and lme4.  The UTF-8 locale makes sQuote() print
+# Needs Rscript with jsonlite, MASS, lme4, sandwich and lmtest.  The UTF-8 locale makes sQuote() print
 # R's curly quotes, as an R user sees them.
+# make_datasets.R also needs mlmRev (Contraception, for make_mixed.R).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -110,15 +110,17 @@ def test_unknown_parameter_as_r(fitted):
     assert ci.loc["bogus"].isna().all() and ci.loc["outcome2"].notna().all()
 
 
-def test_percent_labels():
+@pytest.mark.r_cases("printing", "percent_labels", ids=lambda c: c["level"][:8])
+def test_percent_labels(case):
+    """Column names of R's confint.default() and (profile) confint() at a level
+    (printing.json, section "percent_labels")."""
     from rglm.results.confint import profile_percent_labels, wald_percent_labels
 
-    a = (1 - 0.999) / 2
-    assert profile_percent_labels([a, 1 - a]) == ["0.1 %", "100 %"]
-    assert wald_percent_labels([a, 1 - a]) == ["0.05 %", "99.95 %"]
-    assert wald_percent_labels([1e-7, 1 - 1e-7]) == ["0.00001 %", "99.99999 %"]
-    assert profile_percent_labels([0.025, 0.975]) == ["2.5 %", "97.5 %"]
-    assert wald_percent_labels([0.05, 0.95]) == ["5 %", "95 %"]
+    level = float(case["level"])
+    a = (1 - level) / 2  # as both confint functions compute it
+    assert wald_percent_labels([a, 1 - a]) == case["wald"]
+    if case["profile"] is not None:
+        assert profile_percent_labels([a, 1 - a]) == case["profile"]
 
 
 def test_result_is_not_tied_to_the_fit(fitted):

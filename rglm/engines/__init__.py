@@ -1,0 +1,1 @@
+"""Numerical cores that model front ends stand on (``mixed``: glmer/lmer)."""

@@ -1,0 +1,186 @@
+"""theta -> Lambda, and Z Lambda as a sparse matrix with a fixed pattern.
+
+R: lme4's ``Lambdat``/``Lind`` mechanics (``merPredD::setTheta``) and ``getME(, "Lambda")``.
+
+Conventions: ``U = Z Lambda`` is n x q; its row i holds, for each term k, the ``p_k``
+values ``X_k[i] @ T_k`` at columns ``Gp[k] + code_k[i] p_k + (0..p_k-1)``. The pattern is
+computed once; a new theta only refills the values (one small dense product per term).
+Z itself is never formed densely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from rglm.formula.bars import ReTerms
+
+__all__ = ["Structure", "structure_of"]
+
+
+def _tril_colwise(p: int) -> tuple:
+    """Row and column indices of a p x p lower triangle, column by column (theta's
+    order)."""
+    ii, jj = np.tril_indices(p)
+    order = np.lexsort((ii, jj))
+    return ii[order], jj[order]
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The random-effects structure as the engine uses it.
+
+    Attributes
+    ----------
+    reterms : ReTerms
+        From :func:`rglm.formula.bars.mk_reterms`.
+    kind : str
+        ``"diag"`` (one term, one column: Lambda' Z' W Z Lambda + I is diagonal),
+        ``"block"`` (one term, p > 1 columns: block diagonal), ``"general"``.
+    n, q, P : int
+        Rows, random effects, and nonzeros of U per row (sum of p_k).
+    """
+
+    reterms: ReTerms = field(repr=False)
+    kind: str
+    n: int
+    q: int
+    P: int
+    indices: np.ndarray = field(repr=False)
+    indptr: np.ndarray = field(repr=False)
+    tril: tuple = field(repr=False)
+    indicator: sp.csr_matrix = field(repr=False, default=None)
+
+    @property
+    def terms(self) -> tuple:
+        return self.reterms.terms
+
+    @property
+    def lower(self) -> np.ndarray:
+        return self.reterms.lower
+
+    @property
+    def ntheta(self) -> int:
+        return len(self.reterms.lower)
+
+    def tmats(self, theta: np.ndarray) -> list:
+        """The lower-triangular T_k of each term (Lambda's diagonal blocks)."""
+        out = []
+        for k, t in enumerate(self.terms):
+            off = self.reterms.theta_offsets[k]
+            ii, jj = self.tril[k]
+            T = np.zeros((t.p, t.p))
+            T[ii, jj] = theta[off:off + len(ii)]
+            out.append(T)
+        return out
+
+    def u_values(self, theta: np.ndarray) -> np.ndarray:
+        """n x P: the nonzeros of U = Z Lambda, row by row."""
+        parts = [t.X @ T for t, T in zip(self.terms, self.tmats(theta))]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+    def zlambda(self, theta: np.ndarray) -> "ZLambda":
+        """U = Z Lambda at theta, as an operator."""
+        return ZLambda(self, self.u_values(theta))
+
+    def csr(self, values: np.ndarray) -> sp.csr_matrix:
+        """The n x q CSR matrix with U's pattern and the given (n x P) values."""
+        return sp.csr_matrix((values.ravel(), self.indices, self.indptr),
+                             shape=(self.n, self.q))
+
+    def lambda_blocks(self, theta: np.ndarray) -> list:
+        """Alias of :meth:`tmats` (the per-level block of Lambda)."""
+        return self.tmats(theta)
+
+    def lambdat(self, theta: np.ndarray) -> sp.csc_matrix:
+        """Lambda' at ``theta`` with lme4's pattern (R: ``getME(, "Lambdat")``)."""
+        m = self.reterms.Lambdat.copy()
+        m.data = np.asarray(theta, dtype=np.float64)[self.reterms.Lind]
+        return m
+
+    def b_of_u(self, theta: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """b = Lambda u (R: ``getME(, "b")``)."""
+        out = np.empty_like(u)
+        Gp = self.reterms.Gp
+        for k, (t, T) in enumerate(zip(self.terms, self.tmats(theta))):
+            uk = u[Gp[k]:Gp[k + 1]].reshape(t.nl, t.p)
+            out[Gp[k]:Gp[k + 1]] = (uk @ T.T).ravel()
+        return out
+
+
+class ZLambda:
+    """U = Z Lambda as products: ``U @ u`` (:meth:`matvec`), ``U' r`` (:meth:`rmatvec`),
+    ``U' M`` (:meth:`rmatmat`).
+
+    One term: gathers by the grouping codes and sums with a fixed level-indicator matrix
+    (no sparse matrix is built per theta); several terms: a CSR matrix with the fixed
+    pattern.
+    """
+
+    def __init__(self, structure: Structure, values: np.ndarray):
+        self.structure = structure
+        self.values = values  # n x P
+        self._csr = None
+        if structure.kind == "general":
+            self._csr = structure.csr(values)
+            self._csr_t = self._csr.T.tocsr()
+
+    @property
+    def shape(self) -> tuple:
+        return (self.structure.n, self.structure.q)
+
+    def matvec(self, u: np.ndarray) -> np.ndarray:
+        st = self.structure
+        if self._csr is not None:
+            return self._csr @ u
+        t = st.terms[0]
+        if t.p == 1:
+            return self.values[:, 0] * u[t.codes]
+        return np.einsum("ia,ia->i", self.values, u.reshape(t.nl, t.p)[t.codes])
+
+    def rmatvec(self, r: np.ndarray) -> np.ndarray:
+        st = self.structure
+        if self._csr is not None:
+            return self._csr_t @ r
+        t = st.terms[0]
+        if t.p == 1:
+            return np.bincount(t.codes, weights=self.values[:, 0] * r, minlength=t.nl)
+        return (st.indicator @ (self.values * r[:, None])).ravel()
+
+    def rmatmat(self, M: np.ndarray) -> np.ndarray:
+        st = self.structure
+        if self._csr is not None:
+            return np.asarray(self._csr_t @ M)
+        t = st.terms[0]
+        m = M.shape[1]
+        prod = self.values[:, :, None] * M[:, None, :]  # n x p x m
+        return np.asarray(st.indicator @ prod.reshape(st.n, t.p * m)).reshape(st.q, m)
+
+    def tocsr(self) -> sp.csr_matrix:
+        return self._csr if self._csr is not None else self.structure.csr(self.values)
+
+
+def structure_of(reterms: ReTerms) -> Structure:
+    """Precompute the pattern of U = Z Lambda and classify the structure."""
+    terms = reterms.terms
+    n = reterms.n
+    P = int(sum(t.p for t in terms))
+    Gp = reterms.Gp
+    cols = [Gp[k] + t.codes[:, None] * t.p + np.arange(t.p)[None, :]
+            for k, t in enumerate(terms)]
+    indices = (cols[0] if len(cols) == 1 else np.concatenate(cols, axis=1)).ravel()
+    indices = indices.astype(np.int32 if reterms.q < 2**31 - 1 else np.int64)
+    indptr = np.arange(0, n * P + 1, P, dtype=np.int64)
+    if len(terms) == 1:
+        kind = "diag" if terms[0].p == 1 else "block"
+    else:
+        kind = "general"
+    indicator = None
+    if len(terms) == 1:  # l x n: sums rows by level
+        t = terms[0]
+        indicator = sp.csr_matrix((np.ones(n), (t.codes, np.arange(n))), shape=(t.nl, n))
+    return Structure(reterms=reterms, kind=kind, n=n, q=reterms.q, P=P,
+                     indices=indices, indptr=indptr,
+                     tril=tuple(_tril_colwise(t.p) for t in terms), indicator=indicator)
