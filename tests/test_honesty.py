@@ -166,7 +166,7 @@ def test_the_checks_find_what_they_look_for():
         '    """Doc\n    string\n    lines."""\n'
         '    text = """\nCoefficients:\n(Intercept)  1.5\n"""\n'
         '    one = "\\nParameter: x down\\n"\n'
-        '    pytest.importorskip("rglm.printing")\n'
+        '    pytest.importorskip("rglm.render")\n'
         '    pytest.importorskip("pyarrow")\n'
         '    t = """a\nb"""  # honesty: code, not a printout\n'
         '    u = "# honesty: inside a string is no waiver\\n1.2345678"\n'
@@ -175,7 +175,7 @@ def test_the_checks_find_what_they_look_for():
     assert long_float_literals(sample) == [(1, x), (18, v)]
     assert [line for line, _ in multiline_string_literals(sample)] == [8, 17]
     assert long_numbers_in_strings(sample) == [(17, v)]  # u; `text` and X are not strings
-    assert rglm_importorskips(sample) == [(13, "rglm.printing")]
+    assert rglm_importorskips(sample) == [(13, "rglm.render")]
     text = f'assert "taken to be {x})" in out and "1.5e-08, v{v}, 1.2.3.4567"'
     assert long_numbers_in_strings(text) == [(1, x)]
     assert significant_digits("0.000120") == 2 and significant_digits("1.5e-300") == 2

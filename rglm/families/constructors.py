@@ -17,7 +17,7 @@ from rglm.families import distributions as ds
 from rglm.families import initialize as ini
 from rglm.families import simulate as sim
 from rglm.families import variance as vr
-from rglm.printing.rformat import format_number
+from rglm.render.rformat import format_number
 from rglm.families.family import (MISSING, Family, constructor_call, ok_links_message,
                                   resolve_link)
 from rglm.formula.ast import Number, String

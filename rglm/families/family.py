@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from rglm.errors import RError
-from rglm.printing.rformat import format_number
+from rglm.render.rformat import format_number
 from rglm.families.initialize import Initialized
 from rglm.families.links import Link, make_link
 from rglm.formula.ast import Arg, Call, Node, Number, String, Symbol

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import special
 
 from rglm.errors import RError
-from rglm.printing.rformat import format_number
+from rglm.render.rformat import format_number
 
 __all__ = ["Link", "make_link", "power", "LINK_NAMES"]
 

@@ -130,7 +130,7 @@ def test_r_round_matches_r(case, request):
     """round(x, digits) against R (printing.json, section "round")."""
     if abs(case["digits"]) > 308:
         # Known gap: beyond 308 digits R still rounds subnormals and huge values exactly
-        # (rglm.printing.rformat.fround does); r_round gives 0 or overflows.
+        # (rglm.render.rformat.fround does); r_round gives 0 or overflows.
         request.applymarker(pytest.mark.xfail(strict=True, reason="|digits| > 308"))
     got = r_round(_r_doubles(case["x"]), case["digits"])
     want = _r_doubles(case["out"])

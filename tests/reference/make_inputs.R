@@ -1,5 +1,5 @@
 # R reference for inputs a real data set brings (issue #7 section 4):
-# tests/reference/inputs.json, read by tests/api/test_inputs.py.
+# tests/reference/inputs.json, read by tests/models/glm/test_inputs.py.
 #
 # Run from the repository root (after make_datasets.R):
 #   LC_ALL=C.UTF-8 Rscript tests/reference/make_inputs.R

@@ -5,7 +5,7 @@
 #
 # Datasets are read back from data/<name>.csv (read_rglm_dataset() in common.R), so R
 # fits exactly the data rglm sees.  Each model has `r` (the glm.nb call) and `py` (its
-# rglm translation, evaluated by tests/api/test_glm_nb.py in a namespace holding `rglm`
+# rglm translation, evaluated by tests/models/negbin/test_glm_nb.py in a namespace holding `rglm`
 # and the datasets named in `data`).
 #
 # R 4.2 -> R >= 4.3: print.summary.negbin calls print.summary.glm (NextMethod), whose

@@ -274,7 +274,7 @@ out$coefmat <- list(
   anova_case(anova(glm(counts ~ outcome, family = poisson()), glm.D93, test = "Chisq")))
 
 ## ---------------------------------------------------------------- print.glm, print.summary.glm
-# Plain inputs of rglm.printing.glm.format_glm / summary.format_summary_glm, taken from
+# Plain inputs of rglm.render.glm.format_glm / summary.format_summary_glm, taken from
 # R's fitted objects, with the text R prints for them.
 II <- function(x) if (is.null(x)) NULL else I(x)  # I() of NULL fails
 n_deleted <- function(fit) if (length(fit$na.action)) length(fit$na.action) else NULL
@@ -373,7 +373,7 @@ out$percent_labels <- lapply(c(0.95, 0.9, 0.999, 1 - 2e-7), function(level) list
   profile = if (level < 0.9999) I(colnames(suppressMessages(confint(glm.D93, level = level))))))
 
 ## ---------------------------------------------------------------- cells of printed tables
-# rglm's to_markdown()/to_html() (rglm.printing.tables) show the cells R prints in a
+# rglm's to_markdown()/to_html() (rglm.render.tables) show the cells R prints in a
 # coefficient or anova table.  They are cut out of R's printed lines here: the header
 # line is the one above the first row; a column ends where its right-aligned name ends
 # in it; the row names are the left-aligned first column; what follows the last column

@@ -10,7 +10,7 @@
 #
 # Each model has `r`, the R code evaluated (a glm() call whose printed call rglm must
 # reproduce), and `py`, its translation to rglm as an R user would write it.  The test
-# harness (tests/api/test_r_reference.py) runs `py` in a namespace where `rglm` and each
+# harness (tests/models/glm/test_r_reference.py) runs `py` in a namespace where `rglm` and each
 # dataset named in `data` are bound, and compares every component recorded here.
 #
 # Output: {"models": [...], "errors": [...]}; numbers at full double precision

@@ -94,7 +94,7 @@ case <- function(id, model, kind, r, py, tol = TOL, tol_reason = NULL) {
 
 HC_TYPES <- c("HC3", "const", "HC", "HC0", "HC1", "HC2", "HC4", "HC4m", "HC5")
 # Hat values need every row in the last IRLS step: zero prior weights make R recycle a
-# shorter hatvalues() vector (see tests/results/test_sandwich.py), so only the types
+# shorter hatvalues() vector (see tests/inference/test_sandwich.py), so only the types
 # without hat values are recorded for the zero-weight model; the leverage-one model gets
 # those types here and its hat-value types (NaN, with a warning) below.
 HAT_FREE <- c("const", "HC", "HC0", "HC1")

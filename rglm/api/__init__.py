@@ -1,1 +1,0 @@
-"""Front ends: the functions R users call (``glm``), built on the layers below."""

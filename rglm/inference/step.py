@@ -1,0 +1,272 @@
+"""Stepwise model selection by AIC. R: ``stats::step``.
+
+From the current model, every single-term deletion (``drop1``) and addition (``add1``)
+allowed by the scope is tried; the move with the lowest AIC is made, until no move lowers
+it by more than 1e-7. Terms with zero degrees of freedom (aliased) are dropped first,
+one at a time. The model is refitted through :func:`~rglm.inference.update.update`, as R
+refits through ``update()``, and ``step()`` prints what R prints (``trace=0`` silences
+it).
+
+Nothing here depends on the kind of model: drop1/add1, extractAIC and update dispatch on
+it, so a glm.nb fit is stepped as R steps it (candidates at fixed theta, AIC from
+``extractAIC.negbin``, each move refitted by glm.nb from the previous theta), and the
+result keeps the fit's class, with the path added (R: ``fit$anova <- ...``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import sys
+from dataclasses import dataclass, fields, replace
+from typing import Any, Callable, Mapping, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from rglm.errors import RError
+from rglm.formula import ast
+from rglm.formula.deparse import deparse
+from rglm.inference.anova_table import Anova, columns_of, make_anova, match_arg
+from rglm.models.glm.drop1 import add1, drop1
+from rglm.models.glm.methods import nobs
+from rglm.models.glm.result import GLM
+from rglm.inference.loglik import extractAIC
+from rglm.inference.scope import factor_scope, scope_terms, term_sets
+from rglm.inference.update import update
+
+__all__ = ["step", "StepGLM", "step_class", "with_path"]
+
+
+@dataclass(frozen=True, eq=False)
+class StepGLM(GLM):
+    """The model ``step()`` selected: a :class:`~rglm.models.glm.result.GLM` with R's extra
+    components ``anova`` (the path) and ``keep``.
+
+    Attributes
+    ----------
+    anova : pandas.DataFrame
+        One row per accepted step: ``Step`` (``""``, ``"- x"``, ``"+ z"``), ``Df``,
+        ``Deviance``, ``Resid. Df``, ``Resid. Dev``, ``AIC``; R's heading in
+        ``anova.attrs["heading"]``.
+    keep : list or None
+        What ``keep(fit, aic)`` returned for each model on the path.
+    """
+
+    anova: Optional[pd.DataFrame] = None
+    keep: Optional[list] = None
+
+    def keys(self) -> list[str]:
+        """R's ``names(fit)``: the glm components, then ``anova`` (and ``keep``)."""
+        extra = ["anova"] + (["keep"] if self.keep is not None else [])
+        return super().keys() + extra
+
+
+@functools.cache
+def step_class(cls: type) -> type:
+    """The class of what ``step()`` returns for a fit of class ``cls``: ``cls`` with
+    :class:`StepGLM`'s ``anova`` and ``keep`` (``StepGLM`` itself for a glm fit,
+    ``StepNegBinGLM`` for a glm.nb fit, ...), since R adds ``$anova`` to the fit and
+    keeps its class. Made once per class, and bound in this module under its name."""
+    if issubclass(cls, StepGLM):
+        return cls
+    if cls is GLM:
+        return StepGLM
+    name = "Step" + cls.__name__
+    made = dataclass(frozen=True, eq=False)(type(name, (StepGLM, cls), {
+        "__module__": __name__, "__qualname__": name,
+        "__doc__": f"The model ``step()`` selected from a {cls.__name__}: "
+                   f"a :class:`{cls.__name__}` with ``anova`` and ``keep``."}))
+    globals()[name] = made
+    return made
+
+
+def with_path(fit: GLM, anova: pd.DataFrame, keep: Optional[list]) -> StepGLM:
+    """The fit with step()'s ``anova`` (path table) and ``keep``, its class kept."""
+    cls = step_class(type(fit))
+    values = {f.name: getattr(fit, f.name) for f in fields(type(fit))
+              if f.name not in ("anova", "keep")}
+    return cls(**values, anova=anova, keep=keep)
+
+
+def _with_terms_formula(fit: GLM) -> GLM:
+    """R's ``object$call$formula <- object$formula <- terms(object)``: the formula with
+    ``.`` expanded, so the printed formulas and the returned call show it."""
+    f = fit.terms.formula
+    call = ast.Call(fit.call.fn, tuple(ast.Arg(a.name, f) if a.name == "formula" else a
+                                       for a in fit.call.args))
+    return replace(fit, call=call, formula_node=f)
+
+
+def _scope(fit: GLM, scope: Any) -> tuple[Optional[list], Optional[list]]:
+    """The (lower, upper) term sets of R's ``scope`` argument."""
+    if isinstance(scope, Mapping):
+        lower, upper = scope.get("lower"), scope.get("upper")
+        return (scope_terms(fit, lower) if lower is not None else [],
+                scope_terms(fit, upper) if upper is not None else None)
+    return [], scope_terms(fit, scope)
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _step_line(label: str, fit: GLM, aic: float, first: bool) -> str:
+    from rglm.render.anova import format_step_line
+
+    return format_step_line(label, aic, deparse(fit.terms.formula), first)
+
+
+def _renamed(table: Anova, prefix: str) -> list:
+    """The table's row names with ``prefix`` before each term (``- x``, ``+ z``)."""
+    names = list(table.table.index)
+    return [names[0]] + [f"{prefix} {n}" for n in names[1:]]
+
+
+def _candidates(drop_table: Optional[Anova], add_table: Optional[Anova]) -> Anova:
+    """R's ``rbind(aod, aodf[-1, ])`` of the drop1 and add1 tables, without heading."""
+    parts, rows = [], []
+    if drop_table is not None:
+        parts.append(drop_table.table)
+        rows += _renamed(drop_table, "-")
+    if add_table is not None:
+        body = add_table.table if drop_table is None else add_table.table.iloc[1:]
+        parts.append(body)
+        names = _renamed(add_table, "+")
+        rows += names if drop_table is None else names[1:]
+    frame = pd.concat(parts, axis=0) if len(parts) > 1 else parts[0]
+    cols = [(name, frame[name].to_numpy(dtype=float), frame[name].isna().to_numpy())
+            for name in frame.columns]
+    return make_anova(cols, rows)
+
+
+def _subset(table: Anova, rows: np.ndarray) -> Anova:
+    cols = [(name, v[rows], na[rows]) for name, v, na in columns_of(table)]
+    return make_anova(cols, [table.table.index[i] for i in rows])
+
+
+def _path_table(models: list, start: GLM, final: GLM) -> pd.DataFrame:
+    """R's ``step.results``: the accepted steps with deviances, df and AIC."""
+    rd = np.array([m["deviance"] for m in models], dtype=float)
+    rdf = np.array([m["df_resid"] for m in models], dtype=float)
+    frame = pd.DataFrame({
+        "Step": [m["change"] for m in models],
+        "Df": np.concatenate([[np.nan], np.diff(rdf)]),
+        "Deviance": np.concatenate([[np.nan], np.abs(np.diff(rd))]),
+        "Resid. Df": rdf,
+        "Resid. Dev": rd,
+        "AIC": [m["AIC"] for m in models],
+    }, index=pd.Index([str(i + 1) for i in range(len(models))]))
+    frame.attrs["heading"] = ("Stepwise Model Path \nAnalysis of Deviance Table",
+                              "\nInitial Model:", *deparse(start.terms.formula),
+                              "\nFinal Model:", *deparse(final.terms.formula), "\n")
+    return frame
+
+
+def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: float = 0,
+         direction: Optional[str] = None, trace: Union[bool, int] = 1,
+         keep: Optional[Callable[[GLM, float], Any]] = None, steps: int = 1000,
+         k: float = 2) -> StepGLM:
+    """Choose a model by AIC in a stepwise algorithm. R: ``step(object, scope, ...)``.
+
+    Parameters
+    ----------
+    fit : GLM or NegBinGLM
+        The starting model.
+    scope : str formula or dict, optional
+        The upper model (``"~ a + b + c"``, ``"~ .^2"``: updated with the model's
+        formula), or ``{"lower": ..., "upper": ...}`` (R's ``list(lower=, upper=)``).
+        None: only backward deletions (unless ``direction`` is given, when dropped
+        terms may also come back).
+    scale : float
+        Passed to drop1/add1 (0: the summary's dispersion).
+    direction : {"both", "backward", "forward"}, optional
+        Default ``"both"``; with neither scope nor direction, backward only (R's
+        ``missing(direction)`` rule).
+    trace : int
+        0 prints nothing; otherwise each step as R prints it, to stdout.
+    keep : callable, optional
+        ``keep(fit, aic)`` applied to every model on the path; the results are in
+        ``result.keep``.
+    steps : int
+        Maximum number of steps.
+    k : float
+        Penalty per degree of freedom (2: AIC; ``log(n)``: BIC).
+
+    Returns
+    -------
+    StepGLM
+        The final fit with ``anova`` (the path) and ``keep``, of the starting fit's kind
+        (for a glm.nb fit a ``StepNegBinGLM``: a :class:`~rglm.models.negbin.result.NegBinGLM`
+        and a ``StepGLM``).
+
+    Raises
+    ------
+    RError
+        ``AIC is not defined for this model, so 'step' cannot proceed`` (quasi families),
+        ``number of rows in use has changed: remove missing values?``, scope errors.
+    """
+    direction_missing = direction is None
+    direction = match_arg(direction, ("both", "backward", "forward"))
+    backward = direction in ("both", "backward")
+    forward = direction in ("both", "forward")
+    fit = _with_terms_formula(fit)
+    start = fit
+    if scope is None:
+        fdrop, fadd = [], term_sets(fit.terms)
+        if direction_missing:
+            forward = False
+    else:
+        fdrop, fadd = _scope(fit, scope)
+    n = nobs(fit)
+    edf, b_aic = (float(v) for v in extractAIC(fit, scale, k=k))
+    if math.isnan(b_aic):
+        raise RError("AIC is not defined for this model, so 'step' cannot proceed")
+    if b_aic == -math.inf:
+        raise RError("AIC is -infinity for this model, so 'step' cannot proceed")
+    if trace:
+        _write(_step_line("Start", fit, b_aic, first=True))
+    models = [dict(deviance=fit.deviance, df_resid=n - edf, change="", AIC=b_aic)]
+    kept = [keep(fit, b_aic)] if keep is not None else None
+    while steps > 0:
+        steps -= 1
+        aic_before = b_aic
+        sc = factor_scope(term_sets(fit.terms), add=fadd, drop=fdrop)
+        drop_table = add_table = None
+        change = None
+        if backward and sc.drop:
+            drop_table = drop1(fit, list(sc.drop), scale=scale, k=k)
+            df = drop_table.table["Df"].to_numpy()
+            zero = np.flatnonzero(df == 0)
+            if zero.size:
+                # zero-df (aliased) terms go first, one at a time: the last one listed
+                change = _renamed(drop_table, "-")[zero[-1]]
+        if change is None:
+            if forward and sc.add:
+                add_table = add1(fit, list(sc.add), scale=scale, k=k)
+            if drop_table is None and add_table is None:
+                break
+            aod = _candidates(drop_table, add_table)
+            df = aod.table["Df"].to_numpy()
+            aod = _subset(aod, np.flatnonzero((df != 0) | np.isnan(df)))
+            if "AIC" not in aod.table.columns:
+                raise RError("undefined columns selected")
+            order = np.argsort(aod.table["AIC"].to_numpy(), kind="stable")
+            if trace:
+                _write(str(_subset(aod, order)))
+            if order[0] == 0:
+                break
+            change = aod.table.index[order[0]]
+        fit = update(fit, f"~ . {change}")
+        if nobs(fit) != n:
+            raise RError("number of rows in use has changed: remove missing values?")
+        edf, b_aic = (float(v) for v in extractAIC(fit, scale, k=k))
+        if trace:
+            _write(_step_line("Step", fit, b_aic, first=False))
+        # a tolerance, as dropping 0-df terms might increase the AIC slightly
+        if b_aic >= aic_before + 1e-7:
+            break
+        models.append(dict(deviance=fit.deviance, df_resid=n - edf, change=change, AIC=b_aic))
+        if kept is not None:
+            kept.append(keep(fit, b_aic))
+    return with_path(fit, _path_table(models, start, fit), kept)

@@ -1,0 +1,2 @@
+"""One package per model kind (glm, negbin, bigglm, ...): its front end, fitted object,
+summary and the registrations of R's generics for it."""

@@ -1,0 +1,464 @@
+"""The fitted object of a chunked GLM fit, and R's generics for it.
+
+R: the ``"bigglm"`` objects of ``biglm::bigglm``, here with ``glm()``'s numbers and
+components: a :class:`BigGLM` has the coefficients, deviance, null deviance, aic,
+iterations, degrees of freedom and the last QR that ``glm()`` would report on the same
+data, but no per-observation vectors (residuals, fitted values, weights): those are as
+long as the data. ``summary_bigglm`` therefore takes the dispersion's Pearson
+chi-square from the sums collected during the fit (the same number summary.glm
+computes from the stored working residuals and weights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Mapping, Optional
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.linalg import solve_triangular
+
+from rglm.errors import RError, rwarn
+from rglm.models.glm.anova import anova
+from rglm.inference.anova_table import deviance_magnitude, exact_zero
+from rglm.engines.chunked.irls import ChunkedFitResult
+from rglm.formula.design import model_matrix
+from rglm.formula.frame import model_frame
+from rglm.formula.response import model_offset
+from rglm.formula.terms import delete_response
+from rglm.models.glm.summary import GLMSummary, summary, summary_from_qr, vcov
+
+__all__ = ["BigGLM", "DroppedRows", "BigGLMPrediction", "summary_bigglm",
+           "predict_bigglm", "anova_bigglm", "AnovaBigGLM"]
+
+#: R's component names of a bigglm fit with glm's values (dots for underscores).
+R_COMPONENTS = ("coefficients", "rank", "qr", "R", "family", "deviance", "aic",
+                "null.deviance", "iter", "df.residual", "df.null", "converged", "boundary",
+                "nobs", "na.action", "call", "formula", "terms", "control", "contrasts",
+                "xlevels")
+
+
+@dataclass(frozen=True)
+class DroppedRows:
+    """Rows the NA action removed while the chunks were read (R: ``fit$na.action``).
+
+    Only their number is kept; ``rows`` is ``range(count)`` for code that takes its length.
+    """
+
+    kind: str
+    count: int
+
+    @property
+    def rows(self) -> range:
+        return range(self.count)
+
+    def __len__(self) -> int:
+        return self.count
+
+
+@dataclass(frozen=True, eq=False)
+class BigGLM:
+    """A GLM fitted by :func:`rglm.bigglm` (R: ``biglm::bigglm``, with glm's numbers).
+
+    Attributes
+    ----------
+    fit : ChunkedFitResult
+        The numbers of the fit.
+    call : rglm.formula.ast.Call
+        The call, as R would show it.
+    terms : Terms
+        The model's terms.
+    spec : ModelSpec
+        Codes new data as the fitted data (levels, contrasts).
+    contrasts : dict or None
+        Contrasts per factor (R's ``fit$contrasts``).
+    xlevels : dict or None
+        Levels per factor (R's ``fit$xlevels``).
+    offset_arg : str or None
+        The ``offset=`` argument as given (re-evaluated in ``newdata`` by predict).
+    namespace : Mapping
+        The caller's names the formula uses (for predict).
+    na_kind : str
+        ``"omit"`` or ``"exclude"``.
+    chunksize : int
+    engine : str
+        ``"serial"`` or ``"dask"``.
+    level_passes : int
+        Passes made to find factor levels (0 or 1).
+    """
+
+    fit: ChunkedFitResult = field(repr=False)
+    call: Any = field(repr=False)
+    terms: Any = field(repr=False)
+    spec: Any = field(repr=False)
+    contrasts: Optional[dict] = None
+    xlevels: Optional[dict] = None
+    offset_arg: Any = None
+    namespace: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    na_kind: str = "omit"
+    chunksize: int = 100_000
+    engine: str = "serial"
+    level_passes: int = 0
+
+    # ---- R's components -------------------------------------------------------------
+    @cached_property
+    def coefficients(self) -> pd.Series:
+        """Coefficients with R's names; NaN where aliased (R's NA)."""
+        return pd.Series(self.fit.coefficients, index=list(self.fit.xnames or ()), dtype=float)
+
+    def coef(self) -> pd.Series:
+        """R: ``coef(fit)``."""
+        return self.coefficients.copy()
+
+    @property
+    def family(self):
+        return self.fit.family
+
+    deviance = property(lambda self: float(self.fit.deviance), doc="Residual deviance.")
+    null_deviance = property(lambda self: float(self.fit.null_deviance),
+                             doc="Null deviance (glm's, offset refit included).")
+    aic = property(lambda self: float(self.fit.aic), doc="glm's AIC (NaN for quasi).")
+    iter = property(lambda self: int(self.fit.iter), doc="IRLS iterations.")
+    rank = property(lambda self: int(self.fit.rank), doc="Numerical rank.")
+    df_residual = property(lambda self: int(self.fit.df_residual))
+    df_null = property(lambda self: int(self.fit.df_null))
+    converged = property(lambda self: bool(self.fit.converged))
+    boundary = property(lambda self: bool(self.fit.boundary))
+    nobs = property(lambda self: int(self.fit.nobs), doc="Rows used (zero weights included).")
+    control = property(lambda self: self.fit.control)
+    passes = property(lambda self: int(self.fit.passes) + self.level_passes,
+                      doc="Passes made over the data (factor levels included).")
+
+    @property
+    def qr(self):
+        """The last least-squares step's ``p × p`` QR (1-based ``pivot``, as R)."""
+        return self.fit.qr
+
+    @cached_property
+    def R(self) -> Optional[pd.DataFrame]:
+        """The R factor in pivoted order (row signs may differ from glm's)."""
+        if self.fit.R is None:
+            return None
+        names = [self.fit.xnames[j - 1] for j in self.fit.qr.pivot]
+        return pd.DataFrame(self.fit.R, index=names, columns=names)
+
+    @property
+    def na_action(self) -> Optional[DroppedRows]:
+        """The rows the NA action removed (None when none were)."""
+        if not self.fit.n_dropped:
+            return None
+        return DroppedRows(self.na_kind, int(self.fit.n_dropped))
+
+    @cached_property
+    def formula(self) -> str:
+        """The model formula as R deparses it."""
+        from rglm.formula.deparse import deparse1
+
+        return deparse1(self.terms.formula)
+
+    def __getitem__(self, name: str) -> Any:
+        """R's ``fit$name``: ``fit["null.deviance"]``."""
+        if name not in R_COMPONENTS:
+            raise KeyError(name)
+        return getattr(self, name.replace(".", "_"))
+
+    def keys(self) -> list:
+        return [n for n in R_COMPONENTS if n != "na.action" or self.na_action is not None]
+
+    # ---- generics -------------------------------------------------------------------
+    def summary(self, dispersion: Optional[float] = None, correlation: bool = False,
+                symbolic_cor: bool = False) -> GLMSummary:
+        """R: ``summary(fit)``; see :func:`summary_bigglm`."""
+        return summary_bigglm(self, dispersion, correlation, symbolic_cor)
+
+    def vcov(self, complete: bool = True, dispersion: Optional[float] = None) -> pd.DataFrame:
+        """R: ``vcov(fit)``; see :func:`rglm.vcov`."""
+        return vcov(self, complete, dispersion)
+
+    def predict(self, newdata, type: str = "link", se_fit: bool = False,
+                dispersion: Optional[float] = None):
+        """R: ``predict(fit, newdata, type, se.fit)``; see :func:`predict_bigglm`."""
+        return predict_bigglm(self, newdata, type, se_fit, dispersion)
+
+    # ---- printing -------------------------------------------------------------------
+    def __str__(self) -> str:
+        from rglm.render.objects import format_glm_object
+
+        return format_glm_object(self)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython
+        p.text(self.__str__())
+
+
+# -- summary ------------------------------------------------------------------------------
+def _dispersion(fit: BigGLM) -> tuple[float, bool]:
+    """summary.glm's dispersion and whether it was estimated (R >= 4.3 rules).
+
+    The Pearson statistic ``sum(w r^2)`` over positive working weights was summed over
+    the chunks during the fit's last pass.
+    """
+    family = fit.family
+    fixed = getattr(family, "dispersion", None)
+    if fixed is not None and not np.isnan(fixed):
+        return float(fixed), False
+    if family.family in ("poisson", "binomial"):
+        return 1.0, False
+    df_r = fit.df_residual
+    if df_r <= 0:
+        return float("nan"), True
+    if fit.fit.n_zero_working > 0:
+        rwarn("observations with zero weight not used for calculating dispersion")
+    return float(fit.fit.pearson / df_r), True
+
+
+def summary_bigglm(fit: BigGLM, dispersion: Optional[float] = None,
+                   correlation: bool = False, symbolic_cor: bool = False) -> GLMSummary:
+    """Summarise a chunked fit exactly as summary.glm summarises the in-memory fit.
+
+    R: ``stats::summary.glm(object, dispersion, correlation, symbolic.cor)``; registered
+    as the :func:`rglm.summary` method for :class:`BigGLM` (so ``rglm.vcov`` works too).
+
+    The covariance is ``dispersion * chol2inv(R)`` from the last least-squares step's
+    ``R`` (as glm); ``deviance_resid`` is empty (no per-observation values are kept).
+    """
+    if dispersion is None:
+        disp, est_disp = _dispersion(fit)
+    else:
+        disp, est_disp = float(dispersion), False
+    return summary_from_qr(fit, fit.qr.qr, fit.qr.pivot, disp, est_disp,
+                           pd.Series([], dtype=float), correlation, symbolic_cor)
+
+
+summary.register(BigGLM)(summary_bigglm)
+
+
+# -- predict -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BigGLMPrediction:
+    """R's ``predict(..., se.fit = TRUE)`` value: ``fit``, ``se.fit``, ``residual.scale``."""
+
+    fit: pd.Series
+    se_fit: pd.Series
+    residual_scale: float
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name.replace(".", "_"))
+
+
+def predict_bigglm(fit: BigGLM, newdata: pd.DataFrame, type: str = "link",
+                   se_fit: bool = False, dispersion: Optional[float] = None):
+    """Predictions for new data, coded through the fit's stored levels and contrasts.
+
+    R: ``stats::predict.glm(object, newdata, type = c("link", "response"), se.fit,
+    dispersion, na.action = na.pass)``.
+
+    Parameters
+    ----------
+    fit : BigGLM
+    newdata : pandas.DataFrame
+        Required: a chunked fit keeps no fitted values of its own data.
+    type : {"link", "response"}
+    se_fit : bool
+        Also standard errors: ``sqrt(rowSums((X[, piv] R11^{-1})^2) * dispersion)``,
+        times ``|mu.eta(eta)|`` on the response scale.
+    dispersion : float, optional
+        Default: the summary's dispersion.
+
+    Returns
+    -------
+    pandas.Series, or BigGLMPrediction when ``se_fit``.
+    """
+    if type not in ("link", "response"):
+        raise RError("'type' must be \"link\" or \"response\" for a bigglm fit")
+    if newdata is None:
+        raise RError("a bigglm fit keeps no fitted values: give 'newdata'")
+    x, offset, index = _new_design(fit, newdata)
+    coef = fit.coefficients.to_numpy()
+    p = fit.rank
+    piv = np.asarray(fit.qr.pivot[:p], dtype=int) - 1
+    eta = x[:, piv] @ coef[piv] + offset
+    family = fit.family
+    value = eta if type == "link" else np.asarray(family.linkinv(eta), dtype=float)
+    if not se_fit:
+        return pd.Series(value, index=index)
+    disp = _dispersion(fit)[0] if dispersion is None or dispersion == 0 else float(dispersion)
+    r11 = np.triu(np.asarray(fit.qr.qr)[:p, :p])
+    xr = solve_triangular(r11, x[:, piv].T, lower=False, trans="T").T
+    se = np.sqrt(np.sum(xr**2, axis=1) * disp)
+    if type == "response":
+        se = se * np.abs(family.mu_eta(eta))
+    return BigGLMPrediction(fit=pd.Series(value, index=index), se_fit=pd.Series(se, index=index),
+                            residual_scale=float(np.sqrt(disp)))
+
+
+def _new_design(fit: BigGLM, newdata: pd.DataFrame):
+    """Model matrix and total offset of new data (R: predict.lm's frame with ``xlev``)."""
+    xlev = {k: list(v) for k, v in (fit.xlevels or {}).items()}
+    mf = model_frame(delete_response(fit.terms), newdata, offset=fit.offset_arg,
+                     na_action="na.pass", drop_unused_levels=False, env=dict(fit.namespace),
+                     xlev=xlev or None, state=fit.spec.state)
+    mm = model_matrix(mf, contrasts=dict(fit.spec.contrasts))
+    offset = model_offset(mf)
+    offset = np.zeros(mf.nrow) if offset is None else offset
+    return mm.x, offset, mf.row_names
+
+
+# -- anova -------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class AnovaBigGLM:
+    """R's analysis-of-deviance table for nested fits (class ``"anova"``).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Rows ``"1"``, ``"2"``, ...; columns ``Resid. Df``, ``Resid. Dev``, ``Df``,
+        ``Deviance`` and, with a test, ``Pr(>Chi)`` / ``F``, ``Pr(>F)`` / ``Cp``.
+    heading : tuple of str
+        ``"Analysis of Deviance Table\\n"`` and the models' formulas.
+    """
+
+    table: pd.DataFrame
+    heading: tuple
+
+    def __str__(self) -> str:
+        return _format_anova(self.table, self.heading)
+
+    __repr__ = __str__
+
+
+def anova_bigglm(*fits: BigGLM, dispersion: Optional[float] = None, test: Any = None
+                 ) -> AnovaBigGLM:
+    """Compare nested chunked fits by their deviances.
+
+    R: ``stats:::anova.glmlist(object, dispersion, test)`` (R >= 4.4 defaults: a
+    ``"Chisq"`` test for a fixed dispersion, ``"F"`` for an estimated one;
+    ``test=False`` gives none).
+
+    Parameters
+    ----------
+    *fits : BigGLM
+        Two or more fits of the same response on the same rows, in order.
+    dispersion : float, optional
+        Default: the summary dispersion of the model with the fewest residual df.
+    test : {None, False, "Chisq", "LRT", "F", "Cp"}
+
+    Returns
+    -------
+    AnovaBigGLM
+        ``print()`` gives R's ``print.anova`` text.
+    """
+    fits = _same_response(list(fits))
+    if len(fits) < 2:
+        raise RError("anova_bigglm() needs at least two fits of the same response")
+    if len({f.nobs for f in fits}) > 1:
+        raise RError("models were not all fitted to the same size of dataset")
+    resdf = np.array([f.df_residual for f in fits], dtype=float)
+    resdev = np.array([f.deviance for f in fits])
+    table = pd.DataFrame({"Resid. Df": resdf, "Resid. Dev": resdev,
+                          "Df": np.r_[np.nan, -np.diff(resdf)],
+                          "Deviance": np.r_[np.nan, -np.diff(resdev)]},
+                         index=[str(i + 1) for i in range(len(fits))])
+    big = fits[int(np.argmin(resdf))]
+    test = _choose_test(big.family, dispersion, test)
+    if test:
+        scale = float(dispersion) if dispersion is not None else \
+            summary_bigglm(big).dispersion
+        df_scale = _df_dispersion(big, scale, dispersion, resdf)
+        if not (test == "F" and df_scale == 0):
+            table = _stat_anova(table, test, scale, df_scale, big.nobs, big.family)
+    width = len(str(len(fits)))
+    models = "\n".join(f"Model {str(i + 1).rjust(width)}: {f.formula}"
+                       for i, f in enumerate(fits))
+    return AnovaBigGLM(table=table, heading=("Analysis of Deviance Table\n", models))
+
+
+def _same_response(fits: list) -> list:
+    from rglm.formula.deparse import deparse1
+
+    def response(f):
+        node = f.terms.response_node
+        return None if node is None else deparse1(node)
+
+    first = response(fits[0])
+    keep = [f for f in fits if response(f) == first]
+    dropped = [response(f) for f in fits if response(f) != first]
+    if dropped:
+        rwarn(f"models with response {', '.join(dropped)} removed because response "
+              "differs from model 1")
+    return keep
+
+
+def _choose_test(family, dispersion, test):
+    if test is False:
+        return None
+    if test is not None:
+        if test not in ("Chisq", "LRT", "F", "Cp"):
+            raise RError(f"'test' must be one of \"Chisq\", \"LRT\", \"F\", \"Cp\", not {test!r}")
+        return test
+    if dispersion is not None:
+        return "Chisq"
+    fixed = getattr(family, "dispersion", None)
+    if fixed is None:
+        return None
+    return "F" if np.isnan(fixed) else "Chisq"
+
+
+def _df_dispersion(big: BigGLM, scale: float, given, resdf) -> float:
+    fixed = getattr(big.family, "dispersion", None)
+    if given is not None:
+        return np.inf
+    if fixed is None:
+        return np.inf if scale == 1 else float(np.min(resdf))
+    return float(big.df_residual) if np.isnan(fixed) else np.inf
+
+
+def _stat_anova(table: pd.DataFrame, test: str, scale: float, df_scale: float, n: int,
+                family) -> pd.DataFrame:
+    """R: ``stats:::stat.anova`` for the deviance column; a deviance difference that is
+    zero in exact arithmetic is tested as 0 (see :func:`rglm.inference.anova_table.stat_anova`)."""
+    out = table.copy()
+    dfs = table["Df"].to_numpy()
+    dev = table["Deviance"].to_numpy()
+    zero = exact_zero(dev, deviance_magnitude(table["Resid. Dev"].to_numpy(dtype=float)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if test in ("Chisq", "LRT"):
+            vals = np.where(zero, 0.0, dev / scale * np.sign(dfs))
+            vals[(dfs == 0) | (vals < 0)] = np.nan
+            out["Pr(>Chi)"] = stats.chi2.sf(vals, np.abs(dfs))
+        elif test == "F":
+            if np.isinf(df_scale):
+                name = family.family
+                rwarn(f"using F test with a '{name}' family is inappropriate"
+                      if name in ("binomial", "poisson")
+                      else "using F test with a fixed dispersion is inappropriate")
+            fvalue = np.where(zero, 0.0, dev / dfs / scale)
+            fvalue[(dfs == 0) | (fvalue < 0)] = np.nan
+            out["F"] = fvalue
+            out["Pr(>F)"] = stats.chi2.sf(fvalue * np.abs(dfs), np.abs(dfs)) \
+                if np.isinf(df_scale) else stats.f.sf(fvalue, np.abs(dfs), df_scale)
+        else:
+            out["Cp"] = table["Resid. Dev"].to_numpy() + 2 * scale * (n - table["Resid. Df"])
+    return out
+
+
+def _format_anova(table: pd.DataFrame, heading: tuple) -> str:
+    """R's ``print.anova`` (digits 5, NA cells blank)."""
+    from rglm.render.coefmat import format_coefmat
+
+    cols = list(table.columns)
+    has_p = cols[-1].startswith(("P(", "Pr("))
+    tst = [i for i, c in enumerate(cols) if c[1:7] == " value" or c in ("F", "Cp", "Chisq")]
+    zap = [i for i, c in enumerate(cols)
+           if not (has_p and i == len(cols) - 1) and i not in tst and not c.endswith("Df")]
+    body = format_coefmat(table.to_numpy(dtype=float), list(table.index), cols, digits=5,
+                          has_pvalue=has_p, p_values=has_p, cs_ind=(), zap_ind=zap,
+                          tst_ind=tst, na_print="")
+    # cat(heading, sep = "\n") ends every element with a newline.
+    return "".join(h + "\n" for h in heading) + body
+
+
+anova.register(BigGLM)(anova_bigglm)

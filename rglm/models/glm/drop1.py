@@ -1,0 +1,346 @@
+"""Single-term deletions and additions. R: ``stats::drop1.glm`` and ``add1.glm``.
+
+Each candidate model is refitted with :func:`rglm.engines.irls.irls.glm_fit` on the columns of the
+current design (drop1) or of the design of the combined upper model (add1), with the
+fit's prior weights, offset, family and control. The AIC column is R's: ``loglik + k *
+rank`` with ``loglik = deviance / dispersion`` (gaussian: ``n log(deviance / n)``), shifted
+so that the ``<none>`` row equals ``extractAIC(fit, k)``.
+
+The dispersion and ``extractAIC`` come through the generics, as in R, so a glm.nb fit
+(which has no drop1/add1 method of its own) gets R's table: refits at the fit's family,
+theta fixed at the value of its last IRLS (``object$family``), dispersion 1 from
+``summary.negbin``, AIC shifted to ``extractAIC.negbin``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from rglm.errors import RError, rwarn
+from rglm.engines.irls.irls import glm_fit
+from rglm.formula import ast
+from rglm.formula.deparse import deparse
+from rglm.formula.design import model_matrix
+from rglm.formula.response import model_offset, model_response, model_weights
+from rglm.formula.terms import terms
+from rglm.render.rformat import format_number
+from rglm.inference.anova_table import (Anova, column, make_anova, match_arg, na_column,
+                                      safe_pchisq, safe_pf)
+from rglm.inference.loglik import extractAIC
+from rglm.inference.scope import add_scope, drop_scope, sorted_label, updated_formula
+from rglm.models.glm.summary import summary
+from rglm.inference.update import evaluate_call
+
+__all__ = ["drop1", "add1"]
+
+_TESTS = ("none", "Rao", "LRT", "Chisq", "F")
+
+
+def _is_formula(scope: Any) -> bool:
+    return not isinstance(scope, (list, tuple)) and not (
+        isinstance(scope, str) and "~" not in scope)
+
+
+def _labels(scope: Union[str, Sequence[str]]) -> list:
+    return [scope] if isinstance(scope, str) else [str(s) for s in scope]
+
+
+def _scale_heading(scale: Optional[float]) -> list:
+    if scale is not None and scale > 0:
+        return [f"\nscale:  {format_number(float(scale))} \n"]
+    return []
+
+
+def _loglik(dev: np.ndarray, fit, scale: float, dispersion: float, n: int) -> np.ndarray:
+    """R's ``loglik``: deviance / dispersion; gaussian ``n log(dev/n)`` (or dev/scale - n)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if fit.family.family == "gaussian":
+            return dev / scale - n if scale > 0 else n * np.log(dev / n)
+        return dev / dispersion
+
+
+def _base_columns(fit, dfs: np.ndarray, dev: np.ndarray, n: int, scale: Optional[float],
+                  k: float, adding: bool) -> tuple[list, float, np.ndarray]:
+    """``Df``, ``Deviance``, ``AIC`` (dropped when all NA), the dispersion and loglik.
+
+    ``dfs``/``dev``: ranks and deviances, the current model (``<none>``) first. The AIC is
+    ``loglik + k * rank`` shifted so that ``<none>`` equals ``extractAIC(fit, k)``.
+    """
+    # R: summary(object, dispersion = NULL)$dispersion, through the generic: a glm.nb
+    # fit's summary method fixes it at 1 (LRT, not "scaled dev.")
+    dispersion = summary(fit, dispersion=None).dispersion if not scale else float(scale)
+    loglik = _loglik(dev, fit, scale or 0, dispersion, n)
+    aic = loglik + k * dfs
+    aic = aic + (extractAIC(fit, k=k)[1] - aic[0])
+    change = dfs[1:] - dfs[0] if adding else dfs[0] - dfs[1:]
+    cols = [na_column("Df", change), column("Deviance", dev)]
+    if not np.isnan(aic).all():
+        cols.append(column("AIC", aic))
+    return cols, dispersion, loglik
+
+
+def _first_na(values: np.ndarray) -> np.ndarray:
+    """The NA mask of a statistic whose first cell is R's NA (other NaN are R's NaN)."""
+    na = np.zeros(values.shape, dtype=bool)
+    na[0] = True
+    return na
+
+
+def _chisq_columns(name: str, stat: np.ndarray, dfs: np.ndarray) -> list:
+    """A statistic (NA in its first row) and its ``Pr(>Chi)`` on ``Df`` degrees of freedom.
+
+    R: ``P <- dev; P[nas] <- safe_pchisq(dev[nas], Df[nas], lower.tail = FALSE)`` with
+    ``nas = !is.na(dev)``: NA and NaN statistics carry over to the p-value.
+    """
+    na = _first_na(stat)
+    p = stat.copy()
+    ok = ~np.isnan(stat)
+    p[ok] = safe_pchisq(stat[ok], dfs[ok])
+    p_na = na | (ok & ~(dfs > 0))
+    return [column(name, stat, na), column("Pr(>Chi)", p, p_na)]
+
+
+def _f_columns(fs: np.ndarray, fs_na: np.ndarray, df1: np.ndarray, df2) -> list:
+    """``F value`` and ``Pr(>F)``, NA and NaN carried over as in R."""
+    p = fs.copy()
+    ok = ~np.isnan(fs)
+    df2 = np.broadcast_to(np.asarray(df2, dtype=float), fs.shape)
+    p[ok] = safe_pf(fs[ok], df1[ok], df2[ok])
+    return [column("F value", fs, fs_na), column("Pr(>F)", p, fs_na | (ok & ~(df1 > 0)))]
+
+
+def _lrt_columns(loglik: np.ndarray, dispersion: float, dfs: np.ndarray,
+                 adding: bool) -> list:
+    """The likelihood-ratio statistic (``LRT``, or ``scaled dev.`` unless the dispersion
+    is 1) and its p-value."""
+    stat = np.maximum(0.0, loglik[0] - loglik if adding else loglik - loglik[0])
+    stat[0] = np.nan
+    return _chisq_columns("LRT" if dispersion == 1 else "scaled dev.", stat, dfs)
+
+
+def _rao_columns(score: np.ndarray, dispersion: float, dfs: np.ndarray) -> list:
+    """Rao's score statistic (``Rao score`` or ``scaled Rao sc.``) and its p-value."""
+    stat = np.maximum(0.0, score)
+    stat[0] = np.nan
+    return _chisq_columns("Rao score" if dispersion == 1 else "scaled Rao sc.",
+                          stat / dispersion, dfs)
+
+
+def _warn_f(family: str, quoted: bool) -> None:
+    # drop1 quotes the family name, add1 does not: both as R.
+    if family in ("binomial", "poisson"):
+        name = f"'quasi{family}'" if quoted else f"quasi{family}"
+        rwarn(f"F test assumes {name} family")
+
+
+def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
+          test: str = "none", k: float = 2) -> Anova:
+    """Drop each term in turn. R: ``drop1(object, scope, scale = 0, test, k = 2)`` for glm.
+
+    Parameters
+    ----------
+    fit : GLM
+    scope : str formula or list of str, optional
+        The terms to try: by default those whose removal respects marginality (R's
+        ``drop.scope``); a formula (``"~ . - x"``, ``"~ a + b"``: updated with the model's
+        formula, its term labels) or a list of term labels.
+    scale : float
+        0 (default): the summary's dispersion; else the dispersion to use (and, for the
+        gaussian family, the AIC ``deviance/scale - n``).
+    test : {"none", "Rao", "LRT", "Chisq", "F"}
+        ``"Chisq"`` is ``"LRT"``; unique abbreviations are accepted.
+    k : float
+        Penalty per parameter in the AIC (``log(n)`` for BIC).
+
+    Returns
+    -------
+    Anova
+        Rows ``<none>`` and the terms; columns ``Df``, ``Deviance``, ``AIC`` (absent for
+        quasi families), then the test's columns.
+
+    Raises
+    ------
+    RError
+        ``scope is not a subset of term labels``; ``match.arg`` errors for ``test``.
+    """
+    test = match_arg(test, _TESTS)
+    if test == "Chisq":
+        test = "LRT"
+    x = fit.model_matrix.x
+    n = x.shape[0]
+    assign = np.asarray(fit.model_matrix.assign)
+    labels = list(fit.terms.term_labels)
+    if scope is None:
+        scope = list(drop_scope(fit))
+    else:
+        if _is_formula(scope):
+            scope = list(terms(updated_formula(fit, scope)).term_labels)
+        else:
+            scope = _labels(scope)
+        if not all(s in labels for s in scope):
+            raise RError("scope is not a subset of term labels")
+    y = fit.fit.y
+    wt = fit.fit.prior_weights
+    ns = len(scope)
+    dfs, dev, score = np.zeros(ns + 1), np.zeros(ns + 1), np.zeros(ns + 1)
+    dfs[0], dev[0] = fit.rank, fit.deviance
+    for i, term in enumerate(scope, start=1):
+        keep = assign != labels.index(term) + 1
+        z = glm_fit(x[:, keep], y, weights=wt, offset=fit.offset_values, family=fit.family,
+                    control=fit.control)
+        dfs[i], dev[i] = z.rank, z.deviance
+        if test == "Rao":
+            # score statistic: the smaller model's working residuals regressed (WLS) on
+            # the full design, its explained sum of squares
+            zz = glm_fit(x, z.residuals, weights=z.weights)
+            score[i] = zz.null_deviance - zz.deviance
+    cols, dispersion, loglik = _base_columns(fit, dfs, dev, n, scale, k, adding=False)
+    df_col = cols[0][1]
+    if test == "LRT":
+        cols += _lrt_columns(loglik, dispersion, df_col, adding=False)
+    elif test == "Rao":
+        cols += _rao_columns(score, dispersion, df_col)
+    elif test == "F":
+        _warn_f(fit.family.family, quoted=True)
+        rdf = fit.df_residual
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rms = dev[0] / rdf
+            fs = (np.maximum(0.0, dev - dev[0]) / df_col) / rms
+        fs_na = _first_na(fs) | (df_col < 1e-4)
+        fs[fs_na] = np.nan
+        cols += _f_columns(fs, fs_na, df_col, rdf)
+    heading = ["Single term deletions", "\nModel:", *deparse(fit.terms.formula),
+               *_scale_heading(scale)]
+    return make_anova(cols, ["<none>"] + scope, heading)
+
+
+# ---- add1 -----------------------------------------------------------------------------
+
+
+def _with_formula(call: ast.Call, formula: ast.Call) -> ast.Call:
+    """The call with its ``formula`` argument replaced (R: ``fc$formula <- Terms``)."""
+    return ast.Call(call.fn, tuple(ast.Arg(a.name, formula) if a.name == "formula" else a
+                                   for a in call.args))
+
+
+def _combined_design(fit, formula: ast.Call):
+    """Design, response, weights and offset of the combined upper model.
+
+    R: the fit's call with the combined formula evaluated as ``model.frame``, then
+    ``model.matrix(Terms, m, contrasts.arg = object$contrasts)``: rows with NA in any
+    variable of the upper model are left out.
+    """
+    upper = replace(fit, call=_with_formula(fit.call, formula), formula_node=formula)
+    mf = evaluate_call(upper, {}, frame_object=True)
+    mm = model_matrix(mf, contrasts=dict(fit.contrasts or {}))
+    y = model_response(mf)
+    wt = model_weights(mf)
+    if isinstance(y, pd.Categorical):
+        # a factor response is "not the first level", as binomial's initialize makes it
+        y = (np.asarray(y.codes) != 0).astype(float)
+    y = np.asarray(y, dtype=float)
+    if y.ndim == 2 and y.shape[1] == 2:
+        trials = y[:, 0] + y[:, 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            y = np.where(trials == 0, 0.0, y[:, 0] / trials)
+        wt = (np.ones(len(y)) if wt is None else wt) * trials
+    return mm, y, wt, model_offset(mf)
+
+
+def _fstat(dev: np.ndarray, df: np.ndarray, rdf: float) -> list:
+    """add1's F: ``((dev0 - dev)/df) / (dev/(rdf - df))`` on ``(df, rdf - df)`` df."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        diff = np.maximum(0.0, (dev[0] - dev) / df)
+        fs = diff / (dev / (rdf - df))
+    fs_na = _first_na(fs) | (df < np.finfo(float).eps)
+    fs[fs_na] = np.nan
+    return _f_columns(fs, fs_na, df, rdf - df)
+
+
+def add1(fit, scope: Union[str, Sequence[str]], scale: float = 0, test: str = "none",
+         k: float = 2) -> Anova:
+    """Add each candidate term in turn. R: ``add1(object, scope, scale = 0, test, k = 2)``.
+
+    Parameters
+    ----------
+    fit : GLM
+    scope : str formula or list of str
+        The upper model (``"~ . + x + z"``, ``"~ a * b"``: the terms not in the model
+        whose lower-order relatives are all in it, R's ``add.scope``), or term labels.
+    scale, test, k
+        As :func:`drop1`.
+
+    Returns
+    -------
+    Anova
+        Rows ``<none>`` and the candidate terms.
+
+    Raises
+    ------
+    RError
+        ``no terms in scope for adding to object``; ``upper scope has term ... not
+        included in model``.
+
+    Notes
+    -----
+    All candidates are fitted on the model frame of the combined model (the current
+    terms plus every candidate), so rows with missing values in a candidate variable
+    are dropped for every row of the table (warning ``using the m/n rows from a
+    combined fit``), as in R.
+    """
+    test = match_arg(test, _TESTS)
+    if test == "Chisq":
+        test = "LRT"
+    scope = list(add_scope(fit, scope)) if _is_formula(scope) else _labels(scope)
+    if not scope:
+        raise RError("no terms in scope for adding to object")
+    old_labels = list(fit.terms.term_labels)
+    new_form = updated_formula(fit, "~ . + " + " + ".join(scope))
+    mm, y, wt, offset = _combined_design(fit, new_form)
+    oldn = len(fit.fit.y) if fit.keep_y else 0
+    if len(y) < oldn:
+        noun = "row" if len(y) == 1 else "rows"
+        rwarn(f"using the {len(y)}/{oldn} {noun} from a combined fit")
+    x = mm.x
+    n = x.shape[0]
+    wt = np.ones(n) if wt is None else wt
+    new_labels = list(mm.term_labels)
+    assign = np.asarray(mm.assign)
+    old_idx = [new_labels.index(lab) + 1 for lab in old_labels if lab in new_labels]
+    ousex = np.isin(assign, old_idx)
+    if fit.terms.intercept:
+        ousex[0] = True
+    common = dict(weights=wt, offset=offset, family=fit.family, control=fit.control)
+    z = glm_fit(x[:, ousex], y, **common)
+    ns = len(scope)
+    dfs, dev, score = np.zeros(ns + 1), np.zeros(ns + 1), np.zeros(ns + 1)
+    dfs[0], dev[0] = z.rank, z.deviance
+    r, w = z.residuals, z.weights
+    sorted_new = [sorted_label(lab) for lab in new_labels]
+    for i, term in enumerate(scope, start=1):
+        stt = sorted_label(term)
+        usex = assign == (sorted_new.index(stt) + 1) if stt in sorted_new else \
+            np.zeros(len(assign), dtype=bool)
+        cols_i = usex | ousex
+        zi = glm_fit(x[:, cols_i], y, **common)
+        dfs[i], dev[i] = zi.rank, zi.deviance
+        if test == "Rao":
+            # R fits this WLS with the offset too (glm.fit(X, r, w, offset = offset))
+            zz = glm_fit(x[:, cols_i], r, weights=w, offset=offset)
+            score[i] = zz.null_deviance - zz.deviance
+    cols, dispersion, loglik = _base_columns(fit, dfs, dev, n, scale, k, adding=True)
+    df_col = cols[0][1]
+    if test == "LRT":
+        cols += _lrt_columns(loglik, dispersion, df_col, adding=True)
+    elif test == "Rao":
+        cols += _rao_columns(score, dispersion, df_col)
+    elif test == "F":
+        _warn_f(fit.family.family, quoted=False)
+        cols += _fstat(dev, df_col, float(fit.df_residual))
+    heading = ["Single term additions", "\nModel:", *deparse(fit.terms.formula),
+               *_scale_heading(scale)]
+    return make_anova(cols, ["<none>"] + scope, heading)

@@ -1,0 +1,1 @@
+"""``glm.nb()`` (MASS): negative binomial GLMs with theta estimated by ML."""

@@ -1,0 +1,47 @@
+"""Printing confidence intervals as R prints them.
+
+R returns ``confint()`` as a plain matrix (or, for one profiled coefficient, a named
+vector) and prints it with ``print.default``: every column formatted on its own with 7
+significant digits, NA as ``NA``. rglm returns pandas objects;
+:func:`format_confint` gives the text R shows for them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rglm.render.vector import print_numeric_matrix, print_numeric_vector
+
+__all__ = ["format_confint"]
+
+
+def format_confint(ci, digits: int = 7, width: int = 80) -> str:
+    """The text of R's ``print(confint(...))``.
+
+    R: ``print.default`` of the matrix (``printRealMatrix``: row names left-justified,
+    each column formatted separately, right-justified under its name) or of the named
+    vector that ``drop()`` leaves for a single coefficient.
+
+    Parameters
+    ----------
+    ci : pandas.DataFrame or pandas.Series
+        What :func:`rglm.confint` / :func:`rglm.confint_default` returned.
+    digits : int
+        ``getOption("digits")``.
+    width : int
+        ``getOption("width")``.
+
+    Returns
+    -------
+    str
+        The printed text, ending with a newline.
+    """
+    if isinstance(ci, pd.Series):
+        values = ci.to_numpy(dtype=float)
+        return print_numeric_vector(values, [str(s) for s in ci.index], digits=digits,
+                                    na=np.isnan(values), width=width)
+    values = ci.to_numpy(dtype=float)
+    return print_numeric_matrix(values, [str(s) for s in ci.index],
+                                [str(s) for s in ci.columns], digits=digits,
+                                na=np.isnan(values), width=width)

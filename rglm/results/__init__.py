@@ -1,1 +1,0 @@
-"""Fitted-model objects and R's generics on them (summary, vcov, residuals, ...)."""
