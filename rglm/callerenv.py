@@ -7,17 +7,31 @@ that called into the package. A leaf module: every layer may import it.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
-__all__ = ["caller_namespace"]
+__all__ = ["caller_namespace", "outside_rglm"]
+
+# The frame of functools.singledispatch's dispatching wrapper (one code object for all
+# wrappers): R's generics (rglm.generics) call their methods through it, and it belongs
+# to the call into rglm, not to the caller.
+_DISPATCH_CODE = functools.singledispatch(lambda obj: obj).__code__
+
+
+def outside_rglm(frame):
+    """The first frame, from ``frame`` outwards, of code that is not rglm's (nor a
+    generic's dispatch)."""
+    while frame is not None and (
+            frame.f_globals.get("__name__", "").split(".")[0] == "rglm"
+            or frame.f_code is _DISPATCH_CODE):
+        frame = frame.f_back
+    return frame
 
 
 def caller_namespace() -> dict[str, Any]:
     """Globals then locals of the first stack frame outside the rglm package."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "rglm":
-        frame = frame.f_back
+    frame = outside_rglm(sys._getframe(1))
     if frame is None:
         return {}
     ns = dict(frame.f_globals)

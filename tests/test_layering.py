@@ -100,7 +100,9 @@ def imports_of(module: str) -> set[str]:
             if name == "rglm" or name.startswith("rglm."):
                 target = _known(name) if name != "rglm" else "rglm"
                 # a module's own parent packages are loaded before it whatever it imports
-                if target and target != module and not module.startswith(target + "."):
+                # (but ``import rglm`` is the public API, not a parent: always counted)
+                if target == "rglm" or (target and target != module
+                                        and not module.startswith(target + ".")):
                     found.add(target)
     return found
 
@@ -221,3 +223,12 @@ def test_the_checks_see_lazy_relative_and_cyclic_imports():
     assert _violation("rglm.models.glm.anova", "rglm.models.negbin.result") is not None
     assert _violation("rglm.models.negbin.result", "rglm.models.glm.result") is None
     assert _cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
+    assert _violation("rglm.models.glm.result", "rglm") is not None
+
+
+def test_import_rglm_inside_a_function_is_seen(tmp_path, monkeypatch):
+    """A lazy ``import rglm`` below the front ends is an upward import too."""
+    path = tmp_path / "mod.py"
+    path.write_text("def f():\n    import rglm\n    return rglm.glm\n")  # honesty: code
+    monkeypatch.setitem(MODULES, "rglm.models.glm.tmpmod", path)
+    assert "rglm" in imports_of("rglm.models.glm.tmpmod")

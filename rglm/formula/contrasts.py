@@ -383,20 +383,32 @@ def contrast_matrix(spec: ContrastSpec, levels: Sequence[str], contrasts: bool =
     if k < 2:
         raise RError("contrasts can be applied only to factors with 2 or more levels")
     if isinstance(spec, str):
-        # A name is looked up and called with the level names (R's contrasts()); R's
-        # own codings are built from their structure (no k x k matrix).
-        fn = _lookup(spec)
-        if fn in (contr_treatment, contr_SAS):
-            base = 0 if fn is contr_treatment else k - 1
-            return _indicator(levels, np.delete(np.arange(k), base))
-        if fn in (contr_sum, contr_helmert):
-            return ContrastMatrix(None, k, kind="sum" if fn is contr_sum else "helmert")
-        frame = _as_frame(fn(levels))
-        return _dense(np.asarray(frame, dtype=float), _colnames_of(frame))
+        return _named_contrasts(spec, levels)
     if callable(spec):
         # A function is called with the number of levels (R's `contrasts<-`).
         spec = _as_frame(spec(k))
-    frame = _as_frame(spec)
+    return _matrix_contrasts(_as_frame(spec), k, how_many)
+
+
+def _named_contrasts(spec: str, levels: list) -> ContrastMatrix:
+    """A contrast function given by name, looked up and called with the level names
+    (R's ``contrasts()``); R's own codings are built from their structure (no k x k
+    matrix)."""
+    k = len(levels)
+    fn = _lookup(spec)
+    if fn in (contr_treatment, contr_SAS):
+        base = 0 if fn is contr_treatment else k - 1
+        return _indicator(levels, np.delete(np.arange(k), base))
+    if fn in (contr_sum, contr_helmert):
+        return ContrastMatrix(None, k, kind="sum" if fn is contr_sum else "helmert")
+    frame = _as_frame(fn(levels))
+    return _dense(np.asarray(frame, dtype=float), _colnames_of(frame))
+
+
+def _matrix_contrasts(frame: pd.DataFrame, k: int, how_many: Optional[int]) -> ContrastMatrix:
+    """A contrast matrix given as values: its first ``how_many`` columns, or completed
+    to that many with columns orthogonal to it and to the constant (R's
+    ``contrasts<-``)."""
     value = np.asarray(frame, dtype=float)
     if value.shape[0] != k:
         raise RError("wrong number of contrast matrix rows")

@@ -290,29 +290,41 @@ def model_matrix(mf: ModelFrame, contrasts: Optional[Mapping[str, Any]] = None) 
         ``contrasts can be applied only to factors with 2 or more levels``.
     """
     t = mf.terms
-    n = mf.nrow
-    names = list(mf.variables)
-    var_names = names[:len(t.variables)]
-
-    # Categorical columns of the frame (the response excluded), as R's isF.
-    cats = {}
-    for pos, name in enumerate(names):
-        if t.response is not None and pos == t.response:
-            continue
-        c = as_categorical(mf.variables[name])
-        if c is not None:
-            cats[name] = c
+    var_names = list(mf.variables)[:len(t.variables)]
+    cats = _categoricals(mf)
     xlevels = get_xlevels(t, mf, cats)
-
     if t.is_empty_model:
-        x = np.empty((n, 0), dtype=np.float64, order="F")
+        x = np.empty((mf.nrow, 0), dtype=np.float64, order="F")
         return _result(x, (), np.zeros(0, dtype=np.int64), {}, xlevels, t, mf)
 
     codings = _codings(cats, contrasts)
+    blocks_per_term = _term_blocks(mf, var_names, cats, codings)
+    x, colnames, assign = _fill_matrix(blocks_per_term, mf.nrow, t.intercept)
+    attrs = {name: codings[name].attr for name in cats}
+    return _result(x, colnames, assign, attrs, xlevels, t, mf)
+
+
+def _categoricals(mf: ModelFrame) -> dict:
+    """The categorical columns of the frame, the response excluded (R's ``isF``)."""
+    t = mf.terms
+    cats = {}
+    for pos, (name, v) in enumerate(mf.variables.items()):
+        if t.response is not None and pos == t.response:
+            continue
+        c = as_categorical(v)
+        if c is not None:
+            cats[name] = c
+    return cats
+
+
+def _term_blocks(mf: ModelFrame, var_names: list, cats: dict, codings: dict) -> list:
+    """Each term's variables as blocks of columns, a factor coded by its contrasts or
+    by indicators as the ``factors`` matrix says (R: the C ``modelmatrix``'s coding of
+    each term); the response alone on the right-hand side gives no block."""
+    t = mf.terms
     factors = np.array(t.factors, dtype=np.int64)
     if not t.intercept:
         _first_factor_indicators(factors, t, var_names, cats)
-
     rhs_response = _rhs_response_term(t, factors)
     blocks_per_term = []
     for j, tv in enumerate(t.term_vars):
@@ -323,24 +335,28 @@ def model_matrix(mf: ModelFrame, contrasts: Optional[Mapping[str, Any]] = None) 
         blocks = []
         for i in tv:
             name = var_names[i]
-            v = mf.variables[name]
             if name in cats:
                 cm = codings[name].contr1 if factors[i, j] == 1 else codings[name].contr2
                 blocks.append(_factor_block(t.variable_names[i], cats[name], cm))
             else:
-                blocks.append(_numeric_block(t.variable_names[i], v))
+                blocks.append(_numeric_block(t.variable_names[i], mf.variables[name]))
         blocks_per_term.append(blocks)
+    return blocks_per_term
 
+
+def _fill_matrix(blocks_per_term: list, n: int, intercept: bool) -> tuple:
+    """The matrix (intercept column first), its column names and ``assign``, from each
+    term's blocks; a term without columns is warned about, as R does."""
     widths = [int(np.prod([b.width for b in bl])) if bl else 0 for bl in blocks_per_term]
     for j, w in enumerate(widths):
         if w <= 0:
             rwarn(f"problem with term {j + 1} in model.matrix: no columns are assigned")
-    p = int(t.intercept) + sum(widths)
+    p = int(intercept) + sum(widths)
     x = allocate((n, p), "the model matrix")  # zeros
     colnames: list = []
     assign = np.empty(p, dtype=np.int64)
     k = 0
-    if t.intercept:
+    if intercept:
         x[:, 0] = 1.0
         colnames.append("(Intercept)")
         assign[0] = 0
@@ -352,9 +368,7 @@ def model_matrix(mf: ModelFrame, contrasts: Optional[Mapping[str, Any]] = None) 
         colnames.extend(_column_name(blocks, col) for col in range(widths[j]))
         assign[k:k + widths[j]] = j + 1
         k += widths[j]
-
-    attrs = {name: codings[name].attr for name in cats}
-    return _result(x, tuple(colnames), assign, attrs, xlevels, t, mf)
+    return x, tuple(colnames), assign
 
 
 def _result(x, colnames, assign, attrs, xlevels, t, mf) -> ModelMatrix:

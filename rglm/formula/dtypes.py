@@ -167,6 +167,27 @@ def r_type(dtype: Any, name: str = "", values: Optional[pd.Series] = None) -> RT
         ``invalid type (<type>) for variable '<name>'`` for a dtype R has no type for,
         or an object column mixing kinds of values.
     """
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return _extension_type(dtype, name)
+    kind = np.dtype(dtype).kind
+    if kind in _NUMPY_KINDS:
+        return _NUMPY_KINDS[kind]
+    if kind == "c":
+        raise _complex()
+    if kind == "O" and values is not None:
+        return _object_kind(values, name)
+    raise _invalid(str(dtype), name)
+
+
+_NUMPY_KINDS = {"b": RType.LOGICAL, "i": RType.INTEGER, "u": RType.INTEGER,
+                "f": RType.NUMERIC, "U": RType.CHARACTER, "M": RType.POSIXCT,
+                "m": RType.DIFFTIME}
+"""R's type of a numpy dtype, by ``dtype.kind``."""
+
+
+def _extension_type(dtype: Any, name: str) -> RType:
+    """The R type of a pandas extension dtype (categorical, string, the masked
+    ``boolean``/``Int64``/``Float64``, tz-aware datetime, sparse, Arrow, ...)."""
     if isinstance(dtype, pd.CategoricalDtype):
         return RType.FACTOR
     if isinstance(dtype, pd.StringDtype):
@@ -183,31 +204,12 @@ def r_type(dtype: Any, name: str = "", values: Optional[pd.Series] = None) -> RT
         raise _invalid(_NAMED_REFUSALS["interval"], name)
     if isinstance(dtype, pd.ArrowDtype):
         return _arrow_type_kind(dtype.pyarrow_dtype, name)
-    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
-        # The masked Int64/Float64 family (numpy-like kinds), anything else by name.
-        kind = getattr(dtype, "kind", "O")
-        if kind in "iu":
-            return RType.INTEGER
-        if kind == "f":
-            return RType.NUMERIC
-        raise _invalid(str(dtype), name)
-    kind = np.dtype(dtype).kind
-    if kind == "b":
-        return RType.LOGICAL
+    # The masked Int64/Float64 family (numpy-like kinds), anything else by name.
+    kind = getattr(dtype, "kind", "O")
     if kind in "iu":
         return RType.INTEGER
     if kind == "f":
         return RType.NUMERIC
-    if kind == "c":
-        raise _complex()
-    if kind == "U":
-        return RType.CHARACTER
-    if kind == "M":
-        return RType.POSIXCT
-    if kind == "m":
-        return RType.DIFFTIME
-    if kind == "O" and values is not None:
-        return _object_kind(values, name)
     raise _invalid(str(dtype), name)
 
 

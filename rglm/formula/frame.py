@@ -2,16 +2,18 @@
 
 R: ``stats::model.frame.default`` (and the C ``modelframe`` it calls).
 
-Order of operations, as in R:
+:func:`model_frame` runs R's steps in R's order, one function each:
 
-1. every variable of the terms is evaluated in ``data`` (then ``env``), followed by the
-   extras ``(weights)``, ``(offset)``, ``(etastart)``, ``(mustart)``;
-2. all columns must have the length of the first one (``variable lengths differ``);
-3. ``subset`` selects rows (a logical ``NA`` in ``subset`` gives a row of ``NA`` labelled
-   ``"NA"``, as R's ``[.data.frame`` does; ``na.omit`` then drops it);
-4. the NA action looks at *all* columns jointly, extras included;
-5. unused factor levels are dropped (or, for new data, factors are re-levelled to the
-   fitted ``xlev`` and an unseen level is an error).
+1. the terms of the formula, ``.`` expanded against the data (``terms(formula, data)``);
+2. every variable evaluated in ``data`` (then ``env``) (``eval(predvars, data, env)``);
+3. the extras ``(weights)``, ``(offset)``, ``(etastart)``, ``(mustart)`` evaluated the
+   same way (``eval(extras, data, env)``);
+4. all columns must have the length of the first one (``variable lengths differ``);
+5. ``subset`` selects rows, then the NA action looks at *all* columns jointly, extras
+   included (:mod:`rglm.formula.rows`);
+6. unused factor levels are dropped (or, for new data, factors are re-levelled to the
+   fitted ``xlev`` and an unseen level is an error) (:mod:`rglm.formula.levels`);
+7. the frame record is assembled.
 """
 
 from __future__ import annotations
@@ -23,54 +25,21 @@ from typing import Any, Mapping, Optional, Union
 import numpy as np
 import pandas as pd
 
-from ..errors import RError, rwarn
+from ..errors import RError
 from .ast import Call, Node, Symbol
 from .deparse import deparse1
+from .levels import drop_unused, relevel_new_data
 from .parse import parse_expr, parse_formula
-from .terms import Terms, terms as make_terms
-from .levels import as_categorical, recode
-from .values import (
-    FrozenState, REnv, RMatrix, as_value, contrasts_attr, freeze, is_character, is_factor,
-    is_logical,
+from .rows import (
+    NaAction, all_rows, apply_na_action, na_action_kind, row_labels, subset_rows, take,
 )
+from .terms import Terms, terms as make_terms
+from .values import FrozenState, REnv, RMatrix, as_value, freeze, is_character, is_factor
 
 __all__ = ["ModelFrame", "NaAction", "model_frame", "EXTRAS"]
 
 EXTRAS = ("weights", "offset", "etastart", "mustart")
 """The extra model-frame columns glm() passes, named ``(weights)`` etc. in the frame."""
-
-_NA_ACTIONS = {"na.omit": "omit", "na.exclude": "exclude", "na.fail": "fail",
-               "na.pass": "pass", None: "pass"}
-
-
-@dataclass(frozen=True)
-class NaAction:
-    """Rows removed by ``na.omit`` / ``na.exclude``.
-
-    R: the ``na.action`` attribute of a model frame (class ``"omit"`` or ``"exclude"``).
-
-    Attributes
-    ----------
-    kind : str
-        ``"omit"`` or ``"exclude"`` (only ``"exclude"`` pads residuals/fitted/predict).
-    positions : numpy.ndarray
-        0-based positions of the removed rows in the frame *after* ``subset`` and before
-        NA removal (R stores the same positions 1-based).
-    labels : pandas.Index
-        Their row labels (R: ``names(na.action)``).
-    """
-
-    kind: str
-    positions: np.ndarray = field(compare=False)
-    labels: pd.Index = field(compare=False)
-
-    def __len__(self) -> int:
-        return len(self.positions)
-
-    @property
-    def rows(self) -> np.ndarray:
-        """Alias of ``positions`` (the name the results layer uses)."""
-        return self.positions
 
 
 @dataclass(frozen=True)
@@ -198,42 +167,6 @@ def _as_column(v: Any) -> Any:
     return as_value(pd.Series([v]))
 
 
-def _row_na(v: Any) -> np.ndarray:
-    """R's na.omit test for one column: any NA in the row."""
-    if isinstance(v, RMatrix):
-        return np.isnan(v.values).any(axis=1)
-    return v.isna().to_numpy()
-
-
-def _take(v: Any, pos: Optional[np.ndarray], index: pd.Index) -> Any:
-    """Rows ``pos`` of a column (``-1`` = a row of NA, from an NA in ``subset``).
-
-    ``pos`` None means every row in order: a Series is then the column itself,
-    relabelled, without a copy (pandas' copy-on-write keeps the caller's data and the
-    frame apart).
-    """
-    if isinstance(v, RMatrix):
-        # A matrix may be the caller's own numpy array, which nothing protects: a copy.
-        vals = v.values.copy() if pos is None else v.values[pos]
-        if pos is not None and (pos < 0).any():
-            vals = vals.astype(float)
-            vals[pos < 0] = np.nan
-        return RMatrix(vals, v.colnames, index)
-    if pos is None:
-        out = v.set_axis(index)
-    elif (pos < 0).any():
-        arr = v.array
-        if isinstance(arr, pd.arrays.NumpyExtensionArray):
-            arr = arr.to_numpy()  # pandas 2.2 deprecates take() of its numpy wrapper
-        arr = pd.api.extensions.take(arr, pos, allow_fill=True)
-        out = as_value(pd.Series(arr, index=index))
-    else:
-        # pandas 3 copies an ndarray given to Series(); the take is already a new array.
-        out = pd.Series(v.array.take(pos), index=index, copy=False)
-    out.attrs = dict(v.attrs)
-    return out
-
-
 def _resolve_extra(spec: Any, renv: REnv, data_names: set, state: Any) -> Any:
     """An extra argument (weights=, offset=, subset=, ...): None, a column name, an R
     expression, or values."""
@@ -248,74 +181,6 @@ def _resolve_extra(spec: Any, renv: REnv, data_names: set, state: Any) -> Any:
         return evaluate(spec, renv, state)
     return as_value(spec.to_numpy() if isinstance(spec, pd.Series) else spec)
 
-
-def _subset_positions(sub: Any, n: int) -> np.ndarray:
-    """R's ``[.data.frame`` row selection: logical (recycled, NA → NA row), positive
-    1-based indices, or negative indices to drop."""
-    if isinstance(sub, RMatrix):
-        raise RError("invalid subscript type 'matrix'")
-    s = sub if isinstance(sub, pd.Series) else as_value(pd.Series(np.atleast_1d(sub)))
-    if s.dtype == bool or s.dtype == "boolean":
-        vals = s.to_numpy(dtype=object) if s.dtype == "boolean" else s.to_numpy()
-        if len(vals) != n:
-            if len(vals) == 0 or n % len(vals):
-                raise RError("invalid 'subset': logical subscript of the wrong length")
-            vals = np.resize(vals, n)
-        na = pd.isna(vals)
-        chosen = np.where(na, False, vals).astype(bool)
-        pos = np.flatnonzero(chosen | na)
-        pos[na[pos]] = -1
-        return pos
-    if is_factor(s) or is_character(s):
-        raise RError("invalid 'subset': character or factor row selection is not supported")
-    idx = s.to_numpy(dtype=float)
-    idx = idx[idx != 0]
-    if (idx < 0).any():
-        if (idx > 0).any():
-            raise RError("can't mix positive and negative subscripts")
-        keep = np.ones(n, dtype=bool)
-        keep[(-idx - 1).astype(np.int64)] = False
-        return np.flatnonzero(keep)
-    out = idx.astype(np.int64) - 1
-    out[out >= n] = -1
-    return out
-
-
-def _relevel_new(name: str, v: Any, levels: list) -> Any:
-    """Code new data with the fitted levels (R: model.frame's ``xlev`` handling)."""
-    c = as_categorical(v) if isinstance(v, pd.Series) and not is_logical(v) else None
-    if c is None:
-        rwarn(f"variable '{name}' is not a factor")
-        return v
-    present = [c.levels[i] for i in np.unique(c.codes[c.codes >= 0])]
-    known = set(levels)
-    new = [lev for lev in present if lev not in known]
-    if new:
-        # R's ngettext() counts the levels present, not the new ones.
-        noun = "level" if len(present) == 1 else "levels"
-        raise RError(f"factor {name} has new {noun} {', '.join(new)}")
-    if c.attr is not None:
-        rwarn(f"contrasts dropped from factor {name}")
-    cat = pd.Categorical.from_codes(recode(c, tuple(levels)), categories=list(levels),
-                                    ordered=c.ordered)
-    return pd.Series(cat, index=v.index)
-
-
-def _drop_unused(name: str, v: pd.Series) -> pd.Series:
-    codes = v.cat.codes.to_numpy()
-    used = np.unique(codes[codes >= 0])
-    if len(used) == len(v.cat.categories):
-        return v
-    out = v.cat.remove_unused_categories()
-    out.attrs = {}
-    if contrasts_attr(v) is not None:
-        rwarn(f"contrasts dropped from factor {name} due to missing levels")
-    return out
-
-
-# ------------------------------------------------------------------------------------
-# model_frame
-# ------------------------------------------------------------------------------------
 
 def model_frame(formula: Union[str, Call, Terms], data: Any = None, subset: Any = None,
                 weights: Any = None, offset: Any = None, etastart: Any = None,
@@ -364,114 +229,107 @@ def model_frame(formula: Union[str, Call, Terms], data: Any = None, subset: Any 
         ``object 'x' not found``, ``variable lengths differ (found for 'x')``,
         ``missing values in object`` (na.fail), ``factor f has new level e``.
     """
-    from .evaluate import evaluate
-
-    kind = _NA_ACTIONS.get(na_action if not isinstance(na_action, str) else
-                           na_action.replace("_", "."))
-    if kind is None:
-        raise RError(f"invalid 'na.action' argument: {na_action!r}")
-    if data is not None and not isinstance(data, (pd.DataFrame, Mapping)):
-        raise RError("'data' must be a data.frame, environment, or list")
-    data_names = list(map(str, data.keys())) if data is not None else None
-    if isinstance(formula, Terms):
-        t = formula
-    else:
-        node = parse_formula(formula) if isinstance(formula, str) else formula
-        t = make_terms(node, data_names=data_names)
-
+    kind = na_action_kind(na_action)
+    data_names = _data_names(data)
+    t = _model_terms(formula, data_names)
     renv = REnv.from_data(data, env)
     # A given state is only read (never filled): freezing it keeps the caller's mapping
     # untouched; without one, evaluation records a fresh state.
     st: Any = {} if state is None else freeze(state)
-    names_in_data = set(data_names or ())
+    in_data = set(data_names or ())
 
-    columns: dict = {}
-    for var in t.variables:
-        columns[deparse1(var)] = _as_column(evaluate(var, renv, st))
-    extras = {"weights": weights, "offset": offset, "etastart": etastart,
-              "mustart": mustart}
+    columns = _evaluate_variables(t, renv, st)
+    columns.update(_evaluate_extras(
+        {"weights": weights, "offset": offset, "etastart": etastart, "mustart": mustart},
+        renv, in_data, st))
+    nr = _common_length(columns, renv)
+    labels = row_labels(data, nr)
+    rows = all_rows(labels) if subset is None else \
+        subset_rows(_resolve_extra(subset, renv, in_data, st), labels)
+    rows, na_record = apply_na_action(kind, columns, rows, nr)
+    frame = {name: take(v, rows) for name, v in columns.items()}
+    return ModelFrame(
+        variables=MappingProxyType(_code_levels(frame, xlev, drop_unused_levels)),
+        terms=t,
+        row_names=rows.labels,
+        na_action=na_record,
+        state=freeze(st),
+        nrow=len(rows.positions),
+        positions=_read_only(rows.positions),
+    )
+
+
+# ------------------------------------------------------------------------------------
+# model_frame's steps
+# ------------------------------------------------------------------------------------
+
+def _data_names(data: Any) -> Optional[list]:
+    """The data's column names, None without data; anything but a data frame or a
+    mapping is an error (R's ``model.frame`` takes a data.frame, list or environment)."""
+    if data is None:
+        return None
+    if not isinstance(data, (pd.DataFrame, Mapping)):
+        raise RError("'data' must be a data.frame, environment, or list")
+    return list(map(str, data.keys()))
+
+
+def _model_terms(formula: Union[str, Call, Terms], data_names: Optional[list]) -> Terms:
+    """Step 1: the terms, ``.`` expanded against the data's columns (R:
+    ``terms(formula, data = data)``); a Terms object is used as it is."""
+    if isinstance(formula, Terms):
+        return formula
+    node = parse_formula(formula) if isinstance(formula, str) else formula
+    return make_terms(node, data_names=data_names)
+
+
+def _evaluate_variables(t: Terms, renv: REnv, state: Any) -> dict:
+    """Step 2: every variable of the terms evaluated, named by ``deparse`` (R:
+    ``eval(predvars, data, env)``); the response first, offsets included."""
+    from .evaluate import evaluate  # evaluation pulls in R's function table
+
+    return {deparse1(var): _as_column(evaluate(var, renv, state)) for var in t.variables}
+
+
+def _evaluate_extras(extras: Mapping[str, Any], renv: REnv, in_data: set,
+                     state: Any) -> dict:
+    """Step 3: the extras given, as columns ``(weights)``, ``(offset)``, ... in
+    :data:`EXTRAS` order (R: ``eval(extras, data, env)``)."""
+    columns = {}
     for key in EXTRAS:
-        value = _resolve_extra(extras[key], renv, names_in_data, st)
+        value = _resolve_extra(extras[key], renv, in_data, state)
         if value is not None:
             columns[f"({key})"] = _as_column(value)
+    return columns
 
-    if columns:
-        nr = _nrows(next(iter(columns.values())))
-        for name, v in columns.items():
-            if _nrows(v) != nr:
-                raise RError(f"variable lengths differ (found for '{name}')")
-    else:
-        nr = renv.n or 0
 
-    labels = _row_labels(data, nr)
-    if subset is not None:
-        sub = _resolve_extra(subset, renv, names_in_data, st)
-        pos = _subset_positions(sub, nr)
-    else:
-        pos = np.arange(nr)
-    every_row = subset is None  # pos is 0..nr-1 until rows are removed
-
-    rowna = np.zeros(nr, dtype=bool)
-    for v in columns.values():
-        rowna |= _row_na(v)
-    if every_row:
-        na_rows = rowna
-    else:
-        na_rows = np.where(pos < 0, True, rowna[np.maximum(pos, 0)]) if nr else \
-            np.zeros(len(pos), dtype=bool)
-    sub_labels = labels if every_row else _labels_at(labels, pos)
-
-    na_record = None
-    if kind in ("omit", "exclude") and na_rows.any():
-        omitted = np.flatnonzero(na_rows)
-        na_record = NaAction(kind, omitted, sub_labels[omitted])
-        pos = pos[~na_rows]
-        sub_labels = sub_labels[~na_rows]
-        every_row = False
-    elif kind == "fail" and na_rows.any():
-        raise RError("missing values in object")
-
-    frame: dict = {}
+def _common_length(columns: Mapping[str, Any], renv: REnv) -> int:
+    """Step 4: the number of rows; every column must have the first one's (R's C
+    ``modelframe``). Without columns, the data's rows."""
+    if not columns:
+        return renv.n or 0
+    nr = _nrows(next(iter(columns.values())))
     for name, v in columns.items():
-        frame[name] = _take(v, None if every_row else pos, sub_labels)
+        if _nrows(v) != nr:
+            raise RError(f"variable lengths differ (found for '{name}')")
+    return nr
 
+
+def _code_levels(frame: dict, xlev: Optional[Mapping[str, list]],
+                 drop_unused_levels: bool) -> dict:
+    """Step 6: new data coded with the fitted levels ``xlev``; else, with
+    ``drop.unused.levels``, factors without the levels no row has any more."""
     if xlev:
         for name, levels in xlev.items():
             if levels is not None and name in frame:
-                frame[name] = _relevel_new(name, frame[name], list(levels))
+                frame[name] = relevel_new_data(name, frame[name], list(levels))
     elif drop_unused_levels:
         for name, v in frame.items():
             if isinstance(v, pd.Series) and is_factor(v):
-                frame[name] = _drop_unused(name, v)
-
-    return ModelFrame(
-        variables=MappingProxyType(frame),
-        terms=t,
-        row_names=sub_labels,
-        na_action=na_record,
-        state=freeze(st),
-        nrow=len(pos),
-        positions=_read_only(pos),
-    )
+                frame[name] = drop_unused(name, v)
+    return frame
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=np.intp)
     a.setflags(write=False)
     return a
-
-
-def _row_labels(data: Any, nr: int) -> pd.Index:
-    """Row names: the data's index, else 0..n-1 (R numbers rows 1..n)."""
-    if isinstance(data, pd.DataFrame) and len(data.index) == nr:
-        return data.index
-    return pd.RangeIndex(nr)
-
-
-def _labels_at(labels: pd.Index, pos: np.ndarray) -> pd.Index:
-    if not (pos < 0).any():
-        return labels[pos]
-    # A logical NA in subset gives a row named "NA" (R's [.data.frame).
-    vals = np.asarray(labels, dtype=object)[np.maximum(pos, 0)]
-    vals[pos < 0] = "NA"
-    return pd.Index(vals, dtype=object)

@@ -2,7 +2,8 @@
 
 R: ``levels()``, ``as.integer(f)``, ``factor(x)`` for character vectors (levels are the
 sorted distinct values; in the C locale, code-point order) and the ``FALSE``/``TRUE``
-levels ``model.matrix`` gives a logical vector.
+levels ``model.matrix`` gives a logical vector; the model frame's last step, which
+drops unused levels or codes new data with the fitted ones.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
+from ..errors import RError, rwarn
 from .values import contrasts_attr, format_numbers, is_character, is_factor, is_logical
 
-__all__ = ["Categorical", "level_labels", "as_categorical", "recode"]
+__all__ = ["Categorical", "level_labels", "as_categorical", "recode", "drop_unused",
+           "relevel_new_data"]
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,43 @@ def recode(c: Categorical, levels: tuple) -> np.ndarray:
     where = {lev: i for i, lev in enumerate(levels)}
     lookup = np.array([where.get(lev, -1) for lev in c.levels] + [-1], dtype=np.int64)
     return lookup[c.codes]
+
+
+def drop_unused(name: str, v: pd.Series) -> pd.Series:
+    """A factor without the levels that no longer occur (after subset and NA removal).
+
+    R: ``model.frame.default(drop.unused.levels = TRUE)``, which warns when that drops
+    contrasts set on the factor.
+    """
+    codes = v.cat.codes.to_numpy()
+    used = np.unique(codes[codes >= 0])
+    if len(used) == len(v.cat.categories):
+        return v
+    out = v.cat.remove_unused_categories()
+    out.attrs = {}
+    if contrasts_attr(v) is not None:
+        rwarn(f"contrasts dropped from factor {name} due to missing levels")
+    return out
+
+
+def relevel_new_data(name: str, v: Any, levels: list) -> Any:
+    """New data coded with the fitted levels; a level not among them is an error.
+
+    R: ``model.frame.default``'s ``xlev`` handling (as ``predict`` uses it).
+    """
+    c = as_categorical(v) if isinstance(v, pd.Series) and not is_logical(v) else None
+    if c is None:
+        rwarn(f"variable '{name}' is not a factor")
+        return v
+    present = [c.levels[i] for i in np.unique(c.codes[c.codes >= 0])]
+    known = set(levels)
+    new = [lev for lev in present if lev not in known]
+    if new:
+        # R's ngettext() counts the levels present, not the new ones.
+        noun = "level" if len(present) == 1 else "levels"
+        raise RError(f"factor {name} has new {noun} {', '.join(new)}")
+    if c.attr is not None:
+        rwarn(f"contrasts dropped from factor {name}")
+    cat = pd.Categorical.from_codes(recode(c, tuple(levels)), categories=list(levels),
+                                    ordered=c.ordered)
+    return pd.Series(cat, index=v.index)

@@ -54,6 +54,9 @@ _OPERATORS = ("<<-", "->>", ":::", "::", "|>", "<-", "->", "<=", ">=", "==", "!=
               "&&", "||", "[[", "+", "-", "*", "/", "^", "<", ">", "!", "&", "|",
               "~", "?", ":", "=", "$", "@", "(", ")", "[", "]", "{", "}", ",", ";")
 
+# The operators in the order above (the first that matches wins, so longer ones first):
+# one regex match instead of a startswith() per operator.
+_OPERATOR = re.compile("|".join(map(re.escape, _OPERATORS)))
 _NUMBER = re.compile(
     r"(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[Li]?"
 )
@@ -165,13 +168,11 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("special", m.group(0), m.group(0), i))
             i = m.end()
             continue
-        for op in _OPERATORS:
-            if text.startswith(op, i):
-                tokens.append(Token("op", op, op, i))
-                i += len(op)
-                break
-        else:
+        m = _OPERATOR.match(text, i)
+        if not m:
             raise _SyntaxError("unexpected input", i)
+        tokens.append(Token("op", m.group(0), m.group(0), i))
+        i = m.end()
     tokens.append(Token("eof", "", None, n))
     return tokens
 

@@ -2,7 +2,8 @@
 
 R: an object of class ``c("anova", "data.frame")`` with a ``heading`` attribute, as
 returned by ``anova.glm``, ``drop1.glm``, ``add1.glm``; ``stats:::stat.anova`` appends the
-test columns. Computation only: :mod:`rglm.render.anova` prints it.
+test columns. Computation only: :mod:`rglm.render.anova` prints it, from the table's
+numbers and the heading strings it builds.
 
 Conventions: a column is a pair ``(values, na)`` of float arrays and an NA mask. R tells
 NA (printed blank) from NaN (printed ``NaN``, e.g. a test on an undefined dispersion);
@@ -12,17 +13,19 @@ the DataFrame holds NaN for both and :attr:`Anova.nan_mask` marks the true NaNs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from rglm.errors import RError
+from rglm.errors import RError, rwarn
+from rglm.render.anova import format_anova
+from rglm.render.display import HeadedTable
 
 __all__ = ["Anova", "Column", "make_anova", "column", "na_column", "columns_of",
            "match_arg", "safe_pchisq", "safe_pf", "stat_anova", "squote", "exact_zero",
-           "deviance_magnitude", "EXACT_ZERO_RATIO"]
+           "deviance_magnitude", "EXACT_ZERO_RATIO", "TESTS", "resolve_test", "apply_test"]
 
 Column = tuple  # (name, values: ndarray, na: ndarray of bool)
 
@@ -36,11 +39,12 @@ Column = tuple  # (name, values: ndarray, na: ndarray of bool)
 EXACT_ZERO_RATIO = 1e-10
 
 
-@dataclass(frozen=True, eq=False)
-class Anova:
+@dataclass(frozen=True, eq=False, repr=False)
+class Anova(HeadedTable):
     """An analysis-of-deviance table. R: class ``c("anova", "data.frame")``.
 
-    ``print()`` gives R's ``print.anova`` text.
+    ``print()`` gives R's ``print.anova`` text; ``to_markdown()`` / ``to_html()`` the
+    table.
 
     Attributes
     ----------
@@ -71,30 +75,9 @@ class Anova:
 
     def format(self, digits: int = 5, signif_stars: bool = True) -> str:
         """The text of R's ``print.anova(x, digits, signif.stars)``."""
-        from rglm.render.anova import format_anova
-
         return format_anova(self.table.to_numpy(dtype=float), list(self.table.index),
                             list(self.table.columns), self.heading, na=self.na_mask,
                             digits=digits, signif_stars=signif_stars)
-
-    def __str__(self) -> str:
-        return self.format()
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, p, cycle) -> None:  # IPython
-        p.text(self.__str__())
-
-    def to_markdown(self, **kwargs: Any) -> str:
-        """The table as markdown (not R output); see :func:`rglm.render.tables.to_markdown`."""
-        from rglm.render.tables import to_markdown
-
-        return to_markdown(self, **kwargs)
-
-    def _repr_html_(self) -> str:  # Jupyter
-        from rglm.render.tables import to_html
-
-        return to_html(self)
 
 
 def column(name: str, values, na=None) -> Column:
@@ -269,3 +252,101 @@ def stat_anova(columns: list, test: str, scale: float, df_scale: float, n: int,
         return columns + [("F", value, na.copy()), ("Pr(>F)", p, na.copy())]
     p = safe_pchisq(value, np.abs(dfs))
     return columns + [("Pr(>Chi)", p, na.copy())]
+
+
+#: The tests ``anova()`` of glm fits accepts (R's ``stat.anova``), in ``match.arg``'s order.
+TESTS = ("Rao", "LRT", "Chisq", "F", "Cp")
+
+
+def resolve_test(test: Any) -> Any:
+    """Check ``test`` as R's ``anova.glm`` and ``stat.anova`` do.
+
+    Returns None (choose by the family), False (no test) or the test's full name (a
+    unique abbreviation is accepted, as R's ``match.arg``).
+
+    Raises
+    ------
+    RError
+        R's ``match.arg`` errors; ``undefined columns selected`` for an abbreviated
+        ``"Rao"`` (R computes the scores only for ``test == "Rao"`` exactly).
+    """
+    if test is None or test is False:
+        return test
+    name = match_arg(test, TESTS)
+    if name == "Rao" and test != "Rao":
+        raise RError("undefined columns selected")
+    return name
+
+
+def _default_test(family, dispersion: Optional[float]) -> Any:
+    """R >= 4.4: Chisq with a given dispersion, else F (estimated) or Chisq (fixed); none
+    for a family without a ``dispersion`` element."""
+    if dispersion is not None:
+        return "Chisq"
+    fam_disp = getattr(family, "dispersion", None)
+    if fam_disp is None:
+        return False
+    return "F" if np.isnan(fam_disp) else "Chisq"
+
+
+def _warn_f_fixed(family) -> None:
+    name = family.family
+    if name in ("binomial", "poisson"):
+        rwarn(f"using F test with a '{name}' family is inappropriate")
+    else:
+        rwarn("using F test with a fixed dispersion is inappropriate")
+
+
+def apply_test(columns: list, test: Any, family, dispersion: Optional[float],
+               estimate: Callable[[], float], df_residual: float, df_estimated: float,
+               n: int, magnitude: Optional[np.ndarray] = None) -> list:
+    """Choose the test, the dispersion and its degrees of freedom, then ``stat.anova``.
+
+    R >= 4.4: ``anova.glm`` and ``anova.glmlist`` (r-glm-behaviour.md sections 7.3, 7.5),
+    written once for every model kind with glm's dispersion rules.
+
+    Parameters
+    ----------
+    columns : list of Column
+    test : None, False or a name from :func:`resolve_test`
+        None chooses by ``family``'s ``dispersion`` element.
+    family : Family
+        The family of the model the test is made against (the "big" model).
+    dispersion : float or None
+        The user's dispersion; None: ``estimate()``, called only when a test is made.
+    estimate : callable
+        The summary's dispersion of that model (R: ``summary(object)$dispersion``).
+    df_residual : float
+        Its residual degrees of freedom: the dispersion's df when the family estimates
+        it.
+    df_estimated : float
+        The dispersion's df for a family without a ``dispersion`` element whose
+        dispersion is not 1 (one model: its residual df; several: the smallest).
+    n : int
+        Observations, for ``"Cp"``.
+    magnitude : ndarray, optional
+        For ``"Rao"``: see :func:`stat_anova`.
+
+    Returns
+    -------
+    list of Column
+        ``columns``, with the test's columns appended (unchanged without a test, or for
+        an F test on 0 df, which R drops silently).
+    """
+    if test is None:
+        test = _default_test(family, dispersion)
+    if test is False:
+        return columns
+    if dispersion is None:
+        dispersion = estimate()
+    fam_disp = getattr(family, "dispersion", None)
+    if fam_disp is None:
+        df_disp = np.inf if dispersion == 1 else df_estimated
+    else:
+        df_disp = df_residual if np.isnan(fam_disp) else np.inf
+    if test == "F" and df_disp == 0:
+        return columns
+    if test == "F" and np.isinf(df_disp):
+        _warn_f_fixed(family)
+    return stat_anova(columns, test, float(dispersion), df_disp, n,
+                      magnitude if test == "Rao" else None)

@@ -16,14 +16,20 @@ import pandas as pd
 from scipy import stats
 
 from rglm.errors import RError, rwarn
-from rglm.models.glm.summary import vcov as glm_vcov
+from rglm.generics import coef, df_residual, nobs, vcov as vcov_of
+from rglm.render.coeftest import format_coeftest
+from rglm.render.display import Tabled
+from rglm.render.tables import TablePage, coef_page
 
 __all__ = ["coeftest", "CoefTest"]
 
 
-@dataclass(frozen=True, eq=False)
-class CoefTest:
+@dataclass(frozen=True, eq=False, repr=False)
+class CoefTest(Tabled):
     """R's ``"coeftest"`` object (a matrix with attributes), as a small record.
+
+    ``print()`` gives R's ``print.coeftest`` text; ``to_markdown()`` / ``to_html()`` the
+    table.
 
     Attributes
     ----------
@@ -55,34 +61,20 @@ class CoefTest:
 
     def format(self, digits: int = 5, signif_stars: bool = True) -> str:
         """The text of R's ``print.coeftest`` (``printCoefmat`` with ``digits``)."""
-        from rglm.render.coeftest import format_coeftest
+        return format_coeftest(self.table, self.method, na=self.na, digits=digits,
+                               signif_stars=signif_stars)
 
-        return format_coeftest(self, digits=digits, signif_stars=signif_stars)
-
-    def to_markdown(self, floatfmt: Optional[str] = None) -> str:
-        """The table as GitHub-flavoured markdown (:func:`rglm.render.tables.to_markdown`)."""
-        from rglm.render.tables import to_markdown
-
-        return to_markdown(self, floatfmt=floatfmt)
-
-    def _repr_html_(self) -> str:  # Jupyter
-        from rglm.render.tables import to_html
-
-        return to_html(self)
-
-    def __str__(self) -> str:
-        return self.format()
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, p, cycle) -> None:  # IPython
-        p.text(self.__str__())
+    def table_page(self, floatfmt: Optional[str] = None, digits: Optional[int] = None,
+                   signif_stars: bool = True) -> TablePage:
+        """The table under its method line, for :func:`rglm.to_markdown` (not R output)."""
+        return coef_page(self.table, 5 if digits is None else digits, floatfmt,
+                         signif_stars, heading=(self.method + ":",))
 
 
 def _vcov_matrix(fit, vcov, kwargs) -> tuple[np.ndarray, Optional[list]]:
     """The covariance matrix as an array, with its row names when it has them."""
     if vcov is None:
-        v = glm_vcov(fit)
+        v = vcov_of(fit)
     elif callable(vcov):
         v = vcov(fit, **kwargs)
     else:
@@ -95,9 +87,13 @@ def _vcov_matrix(fit, vcov, kwargs) -> tuple[np.ndarray, Optional[list]]:
 def coeftest(fit, vcov=None, df: Optional[float] = math.inf, **kwargs) -> CoefTest:
     """z (or t) tests of the coefficients. R: ``lmtest::coeftest(x, vcov. = NULL, df = Inf)``.
 
+    Written against the generics :func:`~rglm.generics.coef`, :func:`~rglm.generics.vcov`,
+    :func:`~rglm.generics.df_residual` and :func:`~rglm.generics.nobs` (lmtest's
+    ``coeftest.default``), so any model kind registering them can be tested.
+
     Parameters
     ----------
-    fit : GLM
+    fit : GLM, NegBinGLM, BigGLM, ...
     vcov : DataFrame, array_like or callable, optional
         The covariance matrix (R's ``vcov.``), or a function of the fit returning it, e.g.
         ``rglm.vcovHC`` or ``lambda f: rglm.vcovHC(f, type="HC0")``; None: ``rglm.vcov(fit)``.
@@ -119,7 +115,7 @@ def coeftest(fit, vcov=None, df: Optional[float] = math.inf, **kwargs) -> CoefTe
     coefficients absent from the matrix (aliased ones, for sandwich's estimators) are
     dropped; the default ``vcov`` keeps them as rows of NA.
     """
-    est = fit.coefficients
+    est = coef(fit)
     v, vnames = _vcov_matrix(fit, vcov, kwargs)
     if v.ndim != 2 or v.shape[0] != v.shape[1]:
         raise RError("'vcov.' must be a square matrix")
@@ -142,7 +138,7 @@ def coeftest(fit, vcov=None, df: Optional[float] = math.inf, **kwargs) -> CoefTe
         se = np.sqrt(var)
         tval = values / se
     if df is None:
-        df = float(fit.df_residual)
+        df = float(df_residual(fit))
     df = float(df)
     if math.isfinite(df) and df > 0:
         pval = 2 * stats.t.sf(np.abs(tval), df)
@@ -154,6 +150,5 @@ def coeftest(fit, vcov=None, df: Optional[float] = math.inf, **kwargs) -> CoefTe
     row_na = np.isnan(values) | var_na
     na = np.column_stack([np.isnan(values), var_na, row_na, row_na])
     table = pd.DataFrame(np.column_stack([values, se, tval, pval]), index=names, columns=cols)
-    nobs = int(np.sum(np.asarray(fit.fit.prior_weights) != 0))
-    return CoefTest(table=table, method=f"{mthd} test of coefficients", df=df, nobs=nobs,
-                    na=na)
+    return CoefTest(table=table, method=f"{mthd} test of coefficients", df=df,
+                    nobs=int(nobs(fit)), na=na)

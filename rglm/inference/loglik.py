@@ -1,33 +1,24 @@
-"""Likelihood and information criteria of a glm fit.
+"""Information criteria of any model with a log-likelihood. R: ``AIC``, ``BIC``, ``logLik``.
 
-R: ``logLik.glm``, ``AIC``, ``BIC``, ``extractAIC.glm`` (R >= 4.3 rules).
-
-The log-likelihood is recovered from the fit's ``aic`` (``-2 logLik + 2 rank``, computed by
-the family), so nothing is re-evaluated: ``logLik = df - aic / 2`` where ``df`` counts the
-coefficients plus one for a dispersion that is estimated.
-
-``logLik`` and ``extractAIC`` are generics, as in R: other model kinds (MASS's negbin)
-register their methods in their own modules; ``AIC``, ``BIC``, ``drop1``, ``add1`` and
-``step`` reach those methods through them.
+:class:`LogLik` is R's ``"logLik"`` value; ``AIC`` and ``BIC`` use nothing but the generic
+:func:`rglm.generics.logLik` (R's ``AIC.default``, ``BIC.default``), whose methods the
+model kinds register (glm's: :mod:`rglm.models.glm.loglik`). ``logLik`` and
+``extractAIC`` are re-exported here from :mod:`rglm.generics`.
 """
 
 from __future__ import annotations
 
 import sys
-from functools import singledispatch
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from rglm.callerenv import outside_rglm
 from rglm.errors import RError, rwarn
+from rglm.generics import extractAIC, logLik
 
-__all__ = ["LogLik", "logLik", "logLik_glm", "AIC", "BIC", "extractAIC",
-           "extractAIC_glm", "equivalent_df", "residual_nobs"]
-
-#: Families whose dispersion R (before 4.3, and for families without a ``dispersion``
-#: element) counts as an estimated parameter.
-_ESTIMATED_SCALE_FAMILIES = ("gaussian", "Gamma", "inverse.gaussian")
+__all__ = ["LogLik", "logLik", "AIC", "BIC", "extractAIC"]
 
 
 class LogLik(float):
@@ -58,39 +49,6 @@ class LogLik(float):
         p.text(self.__str__())
 
 
-def _dispersion_df(fit) -> int:
-    """1 when the family's dispersion is estimated (R >= 4.3: its ``dispersion`` is NA;
-    families without the element fall back on the name rule)."""
-    disp = getattr(fit.family, "dispersion", None)
-    if disp is not None:
-        return int(np.isnan(disp))
-    return int(fit.family.family in _ESTIMATED_SCALE_FAMILIES)
-
-
-def residual_nobs(fit) -> int:
-    """R's ``attr(logLik(fit), "nobs")``: the non-missing working residuals (zero prior
-    weights included)."""
-    return int(np.sum(~np.isnan(fit.fit.residuals)))
-
-
-def logLik_glm(fit) -> LogLik:
-    """The log-likelihood of a glm fit. R: ``logLik.glm`` (R >= 4.3).
-
-    Returns
-    -------
-    LogLik
-        ``df - aic / 2`` with ``df = rank`` (+1 for an estimated dispersion) and ``nobs`` =
-        the number of non-missing working residuals (zero prior weights included). NaN for
-        quasi families, whose aic is undefined.
-    """
-    df = fit.rank + _dispersion_df(fit)
-    return LogLik(df - fit.aic / 2.0, df, residual_nobs(fit))
-
-
-#: ``rglm.logLik(fit)``: R's generic ``logLik()``; :func:`logLik_glm` for glm fits.
-logLik = singledispatch(logLik_glm)
-
-
 def _as_loglik(obj: Any) -> LogLik:
     return obj if isinstance(obj, LogLik) else logLik(obj)
 
@@ -98,9 +56,7 @@ def _as_loglik(obj: Any) -> LogLik:
 def _argument_names(objects: tuple) -> list:
     """Names of the caller's variables holding the objects (R deparses the arguments);
     ``fit1``, ``fit2``, ... where none is found."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "rglm":
-        frame = frame.f_back
+    frame = outside_rglm(sys._getframe(1))
     scopes = [] if frame is None else [frame.f_locals, frame.f_globals]
     names = []
     for i, obj in enumerate(objects, start=1):
@@ -151,29 +107,3 @@ def BIC(fit, *more):
         ll = _as_loglik(fit)
         return -2.0 * float(ll) + np.log(ll.nobs) * ll.df
     return _table((fit,) + more, np.log, "BIC")
-
-
-def equivalent_df(fit) -> float:
-    """``n - df.residual``: the rank plus the number of zero-weight rows (R's ``edf``)."""
-    return float(len(fit.fit.residuals) - fit.df_residual)
-
-
-def extractAIC_glm(fit, scale: float = 0.0, k: float = 2.0) -> np.ndarray:
-    """Equivalent degrees of freedom and AIC, as ``step()`` uses them.
-
-    R: ``extractAIC.glm(fit, scale = 0, k = 2)`` — ``c(edf, aic + (k - 2) * edf)`` with
-    ``edf = n - df.residual`` (the rank plus the number of zero-weight rows). ``scale`` is
-    accepted and ignored, as in R.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``[edf, AIC]``.
-    """
-    edf = equivalent_df(fit)
-    return np.array([edf, fit.aic + (k - 2.0) * edf])
-
-
-#: ``rglm.extractAIC(fit, scale, k)``: R's generic ``extractAIC()``;
-#: :func:`extractAIC_glm` for glm fits.
-extractAIC = singledispatch(extractAIC_glm)

@@ -1,11 +1,18 @@
-"""Heteroskedasticity-consistent and clustered covariances of a GLM (R package sandwich).
+"""Heteroskedasticity-consistent and clustered covariances (R package sandwich).
 
-R: ``sandwich::estfun.glm``, ``bread.glm``, ``meatHC``, ``vcovHC``, ``meatCL``, ``vcovCL``,
-``sandwich`` (Zeileis 2004, 2006; Zeileis, Koell & Graham 2020). Written from the
-mathematics and sandwich's documentation; the conventions below are sandwich's, kept
-because R users compare numbers with it.
+R: ``sandwich::meatHC``, ``vcovHC``, ``meatCL``, ``vcovCL``, ``sandwich`` (Zeileis 2004,
+2006; Zeileis, Koell & Graham 2020). Written from the mathematics and sandwich's
+documentation; the conventions below are sandwich's, kept because R users compare numbers
+with it.
 
-Conventions:
+As sandwich, this module is written against generics only: the scores
+(:func:`rglm.generics.estfun`) and the bread (:func:`rglm.generics.bread`) are the model
+kind's methods (a glm's: :mod:`rglm.models.glm.sandwich`, R's ``estfun.glm`` and
+``bread.glm``), and the HC corrections read ``model.matrix``, ``coef``, ``hatvalues``
+and the working residuals and weights through their generics, every ``na.action`` taken
+as "omit" (sandwich sets ``class(x$na.action) <- "omit"``).
+
+Conventions (for a glm):
     ``X`` is the model matrix without its aliased columns, ``n`` × ``k``, all rows of the
     model frame (zero-weight rows included, as ``NROW(estfun(x))`` in R);
     ``wres = r * w`` are the working residuals times the working weights;
@@ -26,12 +33,12 @@ import numpy as np
 import pandas as pd
 
 from rglm.errors import RError, rwarn
+from rglm.generics import (bread, coef, estfun, family, hatvalues, model_matrix, residuals,
+                           weights)
 from rglm.linalg.qr import chol2inv
-from rglm.models.glm.influence import leverages
-from rglm.models.glm.summary import summary
 
 __all__ = ["estfun", "bread", "meatHC", "vcovHC", "meatCL", "vcovCL", "HC_TYPES",
-           "CL_TYPES"]
+           "CL_TYPES", "sandwich_dispersion"]
 
 #: vcovHC's types, in R's order (the first is the default).
 HC_TYPES = ("HC3", "const", "HC", "HC0", "HC1", "HC2", "HC4", "HC4m", "HC5")
@@ -56,31 +63,46 @@ def _match_arg(arg: str, choices: tuple[str, ...]) -> str:
     raise RError("'arg' should be one of " + ", ".join(f"\u201c{c}\u201d" for c in choices))
 
 
-def _design(fit) -> tuple[np.ndarray, list[str]]:
-    """The model matrix without its aliased columns, and their names (original order)."""
-    if fit.model_matrix is None:
-        raise RError("the fit has no model matrix")
-    keep = ~fit.coefficients.isna().to_numpy()
-    names = [nm for nm, k in zip(fit.coefficients.index, keep) if k]
-    return np.asarray(fit.model_matrix.x, dtype=float)[:, keep], names
+def _as_omit(fit, values) -> np.ndarray:
+    """A vector by observation without the rows an ``na.exclude`` action padded in.
+
+    R: sandwich's ``class(x$na.action) <- "omit"`` before it calls the extractors.
+    """
+    out = np.asarray(values, dtype=float)
+    na = getattr(fit, "na_action", None)
+    if na is None or getattr(na, "kind", "omit") != "exclude":
+        return out
+    keep = np.ones(len(out), dtype=bool)
+    keep[np.asarray(na.rows, dtype=int)] = False
+    return out[keep]
+
+
+def _design(fit) -> tuple[np.ndarray, list[str], pd.Index]:
+    """The model matrix without its aliased columns, their names (original order), and
+    the rows' labels. R: ``model.matrix(x)[, !is.na(coef(x))]``."""
+    mm = model_matrix(fit)
+    keep = coef(fit).notna().to_numpy()
+    names = [nm for nm, k in zip(mm.columns, keep) if k]
+    return mm.to_numpy(dtype=float)[:, keep], names, mm.index
 
 
 def _working(fit) -> tuple[np.ndarray, np.ndarray]:
-    """``wres = r * w`` and the working weights ``w``."""
-    w = np.asarray(fit.fit.weights, dtype=float)
-    return np.asarray(fit.fit.residuals, dtype=float) * w, w
+    """``wres = r * w`` and the working weights ``w``. R: ``residuals(x, "working") *
+    weights(x, "working")``."""
+    w = _as_omit(fit, weights(fit, type="working"))
+    return _as_omit(fit, residuals(fit, type="working")) * w, w
 
 
-def _sandwich_dispersion(fit, wres: np.ndarray, w: np.ndarray) -> float:
-    """sandwich's dispersion: 1 for binomial/poisson/negative binomial, else sum(wres^2)/sum(w)."""
-    if fit.family.family[:17] in _UNIT_DISPERSION:
+def sandwich_dispersion(family_name: str, wres: np.ndarray, w: np.ndarray) -> float:
+    """sandwich's dispersion of a glm: 1 for the binomial, poisson and negative binomial
+    families, else ``sum(wres^2) / sum(w)`` (R: in ``estfun.glm`` and ``bread.glm``)."""
+    if family_name[:17] in _UNIT_DISPERSION:
         return 1.0
     return float(np.sum(wres ** 2) / np.sum(w))
 
 
-def _estfun_array(fit, X: np.ndarray) -> np.ndarray:
-    wres, w = _working(fit)
-    return wres[:, None] * X / _sandwich_dispersion(fit, wres, w)
+def _sandwich_dispersion(fit, wres: np.ndarray, w: np.ndarray) -> float:
+    return sandwich_dispersion(family(fit).family, wres, w)
 
 
 def _score_residuals(ef: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -100,23 +122,24 @@ def _score_residuals(ef: np.ndarray, X: np.ndarray) -> np.ndarray:
 def _hat_values(fit) -> np.ndarray:
     """The hat values lined up with the rows of estfun.
 
-    R: ``hatvalues(x)``, which has only the rows with non-zero prior weight (and, as
-    sandwich treats every na.action as "omit", no padding). Here the zero-weight rows get
-    0 so that the vector lines up with estfun; R recycles the shorter vector instead (see
-    tests/inference/test_sandwich.py).
+    R: ``hatvalues(x)``, which for a glm has only the rows with non-zero prior weight
+    (and, as sandwich treats every na.action as "omit", no padding). Here the zero-weight
+    rows get 0 so that the vector lines up with estfun; R recycles the shorter vector
+    instead (see tests/inference/test_sandwich.py).
     """
-    used = np.asarray(fit.fit.prior_weights) != 0
+    used = _as_omit(fit, weights(fit, type="prior")) != 0
     hat = np.zeros(len(used))
-    hat[used] = leverages(fit)  # by position: row labels need not be unique
+    hat[used] = _as_omit(fit, hatvalues(fit))  # by position: row labels need not be unique
     return hat
 
 
-def _r_row_labels(fit) -> list[str]:
+def _r_row_labels(fit, index: pd.Index) -> list[str]:
     """The model matrix's row names as R has them (default row names count from 1)."""
-    index = getattr(fit.data, "index", None)
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        return [str(int(i) + 1) for i in fit.row_names]
-    return [str(v) for v in fit.row_names]
+    data_index = getattr(getattr(fit, "data", None), "index", None)
+    if isinstance(data_index, pd.RangeIndex) and data_index.start == 0 \
+            and data_index.step == 1:
+        return [str(int(i) + 1) for i in index]
+    return [str(v) for v in index]
 
 
 def _frame(values: np.ndarray, names: list[str]) -> pd.DataFrame:
@@ -127,36 +150,6 @@ def _sandwich(fit, meat: np.ndarray, n: int) -> np.ndarray:
     """R: ``sandwich(x, meat.)`` = ``bread %*% meat %*% bread / n``."""
     b = bread(fit).to_numpy()
     return b @ meat @ b / n
-
-
-# ---- estfun, bread ------------------------------------------------------------------
-
-
-def estfun(fit) -> pd.DataFrame:
-    """Score contributions of each observation. R: ``sandwich::estfun(x)`` for a glm.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``n`` × ``k``: rows of the model frame (zero-weight rows included), columns the
-        non-aliased coefficients; entries ``r_i w_i x_ij / phi`` (see the module notes).
-    """
-    X, names = _design(fit)
-    return pd.DataFrame(_estfun_array(fit, X), index=fit.row_names, columns=names)
-
-
-def bread(fit) -> pd.DataFrame:
-    """The bread of the sandwich. R: ``sandwich::bread(x)`` for a glm.
-
-    ``summary(fit)$cov.unscaled * (rank + df.residual) * phi``: the inverse of the average
-    expected information. Calls :func:`rglm.summary` (so its zero-weight warning appears,
-    as in R).
-    """
-    s = summary(fit)
-    wres, w = _working(fit)
-    phi = _sandwich_dispersion(fit, wres, w)
-    cu = s.cov_unscaled
-    return cu * float(s.df[0] + s.df[1]) * phi
 
 
 # ---- HC ---------------------------------------------------------------------------
@@ -198,11 +191,11 @@ def _omega_hc(type: str, res: np.ndarray, hat: np.ndarray, df: int) -> np.ndarra
         return r2 / np.sqrt((1 - hat) ** delta)
 
 
-def _warn_unstable(fit, type: str, hat: np.ndarray) -> None:
+def _warn_unstable(fit, type: str, hat: np.ndarray, index: pd.Index) -> None:
     """R's warning when hat values are within sqrt(eps) of 1."""
     ids = np.flatnonzero(hat > 1 - math.sqrt(_EPS))
     if ids.size:
-        names = _r_row_labels(fit)
+        names = _r_row_labels(fit, index)
         labels = [names[i] for i in ids]
         if len(labels) > 10:
             labels = labels[:10] + ["..."]
@@ -226,17 +219,20 @@ def meatHC(fit, type: str = "HC3", omega=None) -> pd.DataFrame:
     pandas.DataFrame
         ``crossprod(sqrt(omega) * X) / n``.
     """
-    X, names = _design(fit)
+    X, names, index = _design(fit)
     n, k = X.shape
     df = n - k
-    ef = _estfun_array(fit, X)
+    ef = estfun(fit).to_numpy(dtype=float)
     res = _score_residuals(ef, X)
     all0 = np.all(np.abs(ef) < _EPS, axis=1)
     if all0.any() and isinstance(type, str) and type[:1] == "c":
         # sandwich's "const" keeps the tiny residuals its zero-score rule would zero
         wres, w = _working(fit)
         res = wres / _sandwich_dispersion(fit, wres, w)
-    hat = _hat_values(fit) if fit.fit.qr is not None else None
+    try:
+        hat = _hat_values(fit)
+    except RError:  # R: try(hatvalues(x)); a fit without a QR has none
+        hat = None
     if omega is None:
         type = _match_arg(type, HC_TYPES)
         if type == "HC":
@@ -245,7 +241,7 @@ def meatHC(fit, type: str = "HC3", omega=None) -> pd.DataFrame:
             if hat is None:
                 raise RError("hatvalues() could not be extracted successfully but are "
                              "needed for %s" % type)
-            _warn_unstable(fit, type, hat)
+            _warn_unstable(fit, type, hat, index)
         omega = _omega_hc(type, res, hat, df)
     elif callable(omega):
         omega = omega(res, hat, df)
@@ -285,7 +281,7 @@ def vcovHC(fit, type: str = "HC3", omega=None, sandwich: bool = True) -> pd.Data
 
 def _estfun_rows(fit) -> int:
     """``NROW(estfun(x))``: the rows of the model frame (sandwich's ``n``)."""
-    return int(fit.model_matrix.x.shape[0])
+    return int(model_matrix(fit).shape[0])
 
 
 # ---- clustered ----------------------------------------------------------------------
@@ -295,9 +291,10 @@ def _data_column(fit, name: str):
     """The data's column ``name`` at the fit's rows (R: ``expand.model.frame``).
 
     Taken by position (the data's row labels need not be unique); a row that a logical
-    NA in ``subset`` made up gets NA, as in R.
+    NA in ``subset`` made up gets NA, as in R. Reads the fit's components ``data`` (R:
+    the call's data) and ``row_positions`` (where each row of the model frame is in it).
     """
-    data = fit.data
+    data = getattr(fit, "data", None)
     if data is None or name not in getattr(data, "columns", ()):
         raise RError(f"object '{name}' not found")
     column = data[name]
@@ -306,7 +303,7 @@ def _data_column(fit, name: str):
         if not data.index.is_unique:
             raise RError("cannot find the rows of the fit in 'data': its row labels are "
                          "not unique")
-        pos = data.index.get_indexer(fit.row_names)
+        pos = data.index.get_indexer(model_matrix(fit).index)
     values = column.iloc[np.maximum(pos, 0)].reset_index(drop=True)
     if (pos < 0).any():
         values = values.astype(object).where(~pd.Series(pos < 0), None)
@@ -346,7 +343,7 @@ def _n_groups(column) -> int:
 
 def _prepare_clusters(fit, cluster, n: int) -> list:
     """The clustering columns, checked, with the rows the fit's na.action dropped removed."""
-    na = fit.na_action
+    na = getattr(fit, "na_action", None)
     out = []
     for col in _cluster_columns(fit, cluster, n):
         if not isinstance(col, (pd.Series, pd.Categorical, np.ndarray)):
@@ -469,8 +466,8 @@ def meatCL(fit, cluster=None, type: Optional[str] = None, cadjust: bool = True,
 
     See :func:`vcovCL` for the arguments.
     """
-    X, names = _design(fit)
-    ef = _estfun_array(fit, X)
+    X, names, _ = _design(fit)
+    ef = estfun(fit).to_numpy(dtype=float)
     n, k = ef.shape
     ways = _multiway(_prepare_clusters(fit, cluster, n), n, multi0)
     type = _match_arg("HC0" if type is None else type, CL_TYPES)

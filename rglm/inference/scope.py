@@ -17,6 +17,7 @@ from rglm.errors import RError
 from rglm.formula import ast
 from rglm.formula.parse import parse_formula
 from rglm.formula.terms import Terms, terms
+from rglm.generics import terms as terms_of
 from rglm.inference.anova_table import squote
 from rglm.inference.update import update_formula
 
@@ -117,7 +118,7 @@ def factor_scope(model: list, drop: Optional[list] = None,
 def updated_formula(fit, new: Union[str, ast.Call]) -> ast.Call:
     """``update.formula(formula(fit), new)`` as a formula (``formula(fit)`` has ``.``
     expanded)."""
-    return parse_formula(update_formula(fit.terms.formula, new))
+    return parse_formula(update_formula(terms_of(fit).formula, new))
 
 
 def scope_terms(fit, scope: Union[str, ast.Call]) -> list:
@@ -127,7 +128,7 @@ def scope_terms(fit, scope: Union[str, ast.Call]) -> list:
 
 def drop_scope(fit) -> tuple:
     """Terms that can be dropped without breaking marginality. R: ``drop.scope(fit)``."""
-    return factor_scope(term_sets(fit.terms), drop=[]).drop
+    return factor_scope(term_sets(terms_of(fit)), drop=[]).drop
 
 
 def add_scope(fit, upper) -> tuple:
@@ -136,4 +137,4 @@ def add_scope(fit, upper) -> tuple:
     ``upper`` is a formula (``"~ . + x"``, updated with ``formula(fit)``) or a Terms.
     """
     upper_terms = upper if isinstance(upper, Terms) else terms(updated_formula(fit, upper))
-    return factor_scope(term_sets(fit.terms), add=term_sets(upper_terms)).add
+    return factor_scope(term_sets(terms_of(fit)), add=term_sets(upper_terms)).add

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, Callable, Mapping, Optional, Union
 
 import numpy as np
@@ -27,21 +26,21 @@ import pandas as pd
 from rglm.errors import RError
 from rglm.formula import ast
 from rglm.formula.deparse import deparse
+from rglm.generics import add1, deviance, drop1, extractAIC, nobs, terms, update
 from rglm.inference.anova_table import Anova, columns_of, make_anova, match_arg
-from rglm.models.glm.drop1 import add1, drop1
-from rglm.models.glm.methods import nobs
-from rglm.models.glm.result import GLM
-from rglm.inference.loglik import extractAIC
 from rglm.inference.scope import factor_scope, scope_terms, term_sets
-from rglm.inference.update import update
+from rglm.render.anova import format_step_line, step_path_heading
+from rglm.report import cat
 
-__all__ = ["step", "StepGLM", "step_class", "with_path"]
+__all__ = ["step", "StepResult", "step_class", "with_path"]
 
 
 @dataclass(frozen=True, eq=False)
-class StepGLM(GLM):
-    """The model ``step()`` selected: a :class:`~rglm.models.glm.result.GLM` with R's extra
-    components ``anova`` (the path) and ``keep``.
+class StepResult:
+    """What ``step()`` adds to the model it selects: R's components ``anova`` (the path)
+    and ``keep``. The class of a stepped fit is the fit's own class with this one mixed
+    in (:func:`step_class`): ``StepGLM`` for a glm fit (``rglm.StepGLM``),
+    ``StepNegBinGLM`` for a glm.nb fit, ``StepBigGLM`` for a bigglm fit.
 
     Attributes
     ----------
@@ -57,7 +56,7 @@ class StepGLM(GLM):
     keep: Optional[list] = None
 
     def keys(self) -> list[str]:
-        """R's ``names(fit)``: the glm components, then ``anova`` (and ``keep``)."""
+        """R's ``names(fit)``: the fit's components, then ``anova`` (and ``keep``)."""
         extra = ["anova"] + (["keep"] if self.keep is not None else [])
         return super().keys() + extra
 
@@ -65,15 +64,15 @@ class StepGLM(GLM):
 @functools.cache
 def step_class(cls: type) -> type:
     """The class of what ``step()`` returns for a fit of class ``cls``: ``cls`` with
-    :class:`StepGLM`'s ``anova`` and ``keep`` (``StepGLM`` itself for a glm fit,
-    ``StepNegBinGLM`` for a glm.nb fit, ...), since R adds ``$anova`` to the fit and
-    keeps its class. Made once per class, and bound in this module under its name."""
-    if issubclass(cls, StepGLM):
+    :class:`StepResult`'s ``anova`` and ``keep``, since R adds ``$anova`` to the fit and
+    keeps its class. A subclass's step class derives from its parent's (a stepped glm.nb
+    fit is a ``StepGLM`` too, as it is a ``GLM``). Made once per class, and bound in
+    this module under its name (``"Step" + cls.__name__``), so it pickles."""
+    if issubclass(cls, StepResult):
         return cls
-    if cls is GLM:
-        return StepGLM
+    parents = tuple(step_class(b) for b in cls.__bases__ if is_dataclass(b))
     name = "Step" + cls.__name__
-    made = dataclass(frozen=True, eq=False)(type(name, (StepGLM, cls), {
+    made = dataclass(frozen=True, eq=False)(type(name, (parents or (StepResult,)) + (cls,), {
         "__module__": __name__, "__qualname__": name,
         "__doc__": f"The model ``step()`` selected from a {cls.__name__}: "
                    f"a :class:`{cls.__name__}` with ``anova`` and ``keep``."}))
@@ -81,7 +80,7 @@ def step_class(cls: type) -> type:
     return made
 
 
-def with_path(fit: GLM, anova: pd.DataFrame, keep: Optional[list]) -> StepGLM:
+def with_path(fit, anova: pd.DataFrame, keep: Optional[list]):
     """The fit with step()'s ``anova`` (path table) and ``keep``, its class kept."""
     cls = step_class(type(fit))
     values = {f.name: getattr(fit, f.name) for f in fields(type(fit))
@@ -89,16 +88,20 @@ def with_path(fit: GLM, anova: pd.DataFrame, keep: Optional[list]) -> StepGLM:
     return cls(**values, anova=anova, keep=keep)
 
 
-def _with_terms_formula(fit: GLM) -> GLM:
+def _with_terms_formula(fit):
     """R's ``object$call$formula <- object$formula <- terms(object)``: the formula with
-    ``.`` expanded, so the printed formulas and the returned call show it."""
-    f = fit.terms.formula
+    ``.`` expanded, so the printed formulas and the returned call show it (in the
+    components the fit's class has: its call, and ``formula_node`` where it keeps the
+    formula apart from its terms)."""
+    f = terms(fit).formula
     call = ast.Call(fit.call.fn, tuple(ast.Arg(a.name, f) if a.name == "formula" else a
                                        for a in fit.call.args))
-    return replace(fit, call=call, formula_node=f)
+    changes = {"call": call, "formula_node": f}
+    return replace(fit, **{k: v for k, v in changes.items()
+                           if k in {fd.name for fd in fields(fit)}})
 
 
-def _scope(fit: GLM, scope: Any) -> tuple[Optional[list], Optional[list]]:
+def _scope(fit, scope: Any) -> tuple[Optional[list], Optional[list]]:
     """The (lower, upper) term sets of R's ``scope`` argument."""
     if isinstance(scope, Mapping):
         lower, upper = scope.get("lower"), scope.get("upper")
@@ -108,13 +111,11 @@ def _scope(fit: GLM, scope: Any) -> tuple[Optional[list], Optional[list]]:
 
 
 def _write(text: str) -> None:
-    sys.stdout.write(text)
+    cat(text)
 
 
-def _step_line(label: str, fit: GLM, aic: float, first: bool) -> str:
-    from rglm.render.anova import format_step_line
-
-    return format_step_line(label, aic, deparse(fit.terms.formula), first)
+def _step_line(label: str, fit, aic: float, first: bool) -> str:
+    return format_step_line(label, aic, deparse(terms(fit).formula), first)
 
 
 def _renamed(table: Anova, prefix: str) -> list:
@@ -145,7 +146,7 @@ def _subset(table: Anova, rows: np.ndarray) -> Anova:
     return make_anova(cols, [table.table.index[i] for i in rows])
 
 
-def _path_table(models: list, start: GLM, final: GLM) -> pd.DataFrame:
+def _path_table(models: list, start, final) -> pd.DataFrame:
     """R's ``step.results``: the accepted steps with deviances, df and AIC."""
     rd = np.array([m["deviance"] for m in models], dtype=float)
     rdf = np.array([m["df_resid"] for m in models], dtype=float)
@@ -157,22 +158,22 @@ def _path_table(models: list, start: GLM, final: GLM) -> pd.DataFrame:
         "Resid. Dev": rd,
         "AIC": [m["AIC"] for m in models],
     }, index=pd.Index([str(i + 1) for i in range(len(models))]))
-    frame.attrs["heading"] = ("Stepwise Model Path \nAnalysis of Deviance Table",
-                              "\nInitial Model:", *deparse(start.terms.formula),
-                              "\nFinal Model:", *deparse(final.terms.formula), "\n")
+    frame.attrs["heading"] = step_path_heading(deparse(terms(start).formula),
+                                               deparse(terms(final).formula))
     return frame
 
 
-def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: float = 0,
+def step(fit, scope: Union[None, str, Mapping[str, str]] = None, scale: float = 0,
          direction: Optional[str] = None, trace: Union[bool, int] = 1,
-         keep: Optional[Callable[[GLM, float], Any]] = None, steps: int = 1000,
-         k: float = 2) -> StepGLM:
+         keep: Optional[Callable[[Any, float], Any]] = None, steps: int = 1000,
+         k: float = 2):
     """Choose a model by AIC in a stepwise algorithm. R: ``step(object, scope, ...)``.
 
     Parameters
     ----------
-    fit : GLM or NegBinGLM
-        The starting model.
+    fit : GLM, NegBinGLM, BigGLM, ...
+        The starting model: any kind with ``drop1``/``add1``, ``extractAIC``,
+        ``update``, ``nobs``, ``deviance`` and ``terms`` methods.
     scope : str formula or dict, optional
         The upper model (``"~ a + b + c"``, ``"~ .^2"``: updated with the model's
         formula), or ``{"lower": ..., "upper": ...}`` (R's ``list(lower=, upper=)``).
@@ -195,10 +196,11 @@ def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: flo
 
     Returns
     -------
-    StepGLM
+    StepResult
         The final fit with ``anova`` (the path) and ``keep``, of the starting fit's kind
-        (for a glm.nb fit a ``StepNegBinGLM``: a :class:`~rglm.models.negbin.result.NegBinGLM`
-        and a ``StepGLM``).
+        (:func:`step_class`: for a glm fit a ``StepGLM``, for a glm.nb fit a
+        ``StepNegBinGLM``: a :class:`~rglm.models.negbin.result.NegBinGLM` and a
+        ``StepGLM``).
 
     Raises
     ------
@@ -213,7 +215,7 @@ def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: flo
     fit = _with_terms_formula(fit)
     start = fit
     if scope is None:
-        fdrop, fadd = [], term_sets(fit.terms)
+        fdrop, fadd = [], term_sets(terms(fit))
         if direction_missing:
             forward = False
     else:
@@ -226,16 +228,16 @@ def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: flo
         raise RError("AIC is -infinity for this model, so 'step' cannot proceed")
     if trace:
         _write(_step_line("Start", fit, b_aic, first=True))
-    models = [dict(deviance=fit.deviance, df_resid=n - edf, change="", AIC=b_aic)]
+    models = [dict(deviance=deviance(fit), df_resid=n - edf, change="", AIC=b_aic)]
     kept = [keep(fit, b_aic)] if keep is not None else None
     while steps > 0:
         steps -= 1
         aic_before = b_aic
-        sc = factor_scope(term_sets(fit.terms), add=fadd, drop=fdrop)
+        sc = factor_scope(term_sets(terms(fit)), add=fadd, drop=fdrop)
         drop_table = add_table = None
         change = None
         if backward and sc.drop:
-            drop_table = drop1(fit, list(sc.drop), scale=scale, k=k)
+            drop_table = drop1(fit, list(sc.drop), scale=scale, k=k, trace=trace)
             df = drop_table.table["Df"].to_numpy()
             zero = np.flatnonzero(df == 0)
             if zero.size:
@@ -243,7 +245,7 @@ def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: flo
                 change = _renamed(drop_table, "-")[zero[-1]]
         if change is None:
             if forward and sc.add:
-                add_table = add1(fit, list(sc.add), scale=scale, k=k)
+                add_table = add1(fit, list(sc.add), scale=scale, k=k, trace=trace)
             if drop_table is None and add_table is None:
                 break
             aod = _candidates(drop_table, add_table)
@@ -266,7 +268,8 @@ def step(fit: GLM, scope: Union[None, str, Mapping[str, str]] = None, scale: flo
         # a tolerance, as dropping 0-df terms might increase the AIC slightly
         if b_aic >= aic_before + 1e-7:
             break
-        models.append(dict(deviance=fit.deviance, df_resid=n - edf, change=change, AIC=b_aic))
+        models.append(dict(deviance=deviance(fit), df_resid=n - edf, change=change,
+                           AIC=b_aic))
         if kept is not None:
             kept.append(keep(fit, b_aic))
     return with_path(fit, _path_table(models, start, fit), kept)

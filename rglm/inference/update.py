@@ -6,18 +6,18 @@ evaluates the call again — as R evaluates the modified call in the caller's fr
 in the call (data, weights, offset, ...) are looked up in the caller's namespace, falling
 back to the data stored in the fit. The new fit's ``call`` is the call R would print.
 
-R's ``eval(call)`` runs the function the call names (``glm``, ``glm.nb``). Here each kind
-of model says how its call is evaluated again, a :class:`Refit` (its fitting function, the
-R formals of that function, the arguments the function writes into its own call),
-registered by the module that defines the fitting function (:func:`register_refit`): the
-front ends live above this layer.
+R's ``eval(call)`` runs the function the call names (``glm``, ``glm.nb``, ``bigglm``).
+Here each kind of model says how its call is evaluated again through the generic
+:func:`rglm.generics.refit`, which returns a :class:`rglm.generics.Refit` (its fitting
+function, the R formals of that function, the arguments the function writes into its own
+call); the model packages register it (``rglm/models/<kind>/methods.py``), as the front
+ends live above this layer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import singledispatch
-from typing import Any, Callable, Mapping, Optional, Union
+from dataclasses import replace
+from typing import Any, Mapping, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -25,15 +25,16 @@ import pandas as pd
 from rglm.callerenv import caller_namespace
 from rglm.errors import RError
 from rglm.formula import ast
+from rglm.formula.callargs import value_node
 from rglm.formula.deparse import deparse1
 from rglm.formula.evaluate import evaluate
 from rglm.formula.frame import model_frame
 from rglm.formula.parse import parse_expr
-from rglm.formula.terms import _expand_dots, terms
+from rglm.formula.terms import expand_dots as _expand_dots, terms
 from rglm.formula.values import REnv
+from rglm.generics import Refit, formula_of, refit, terms as terms_of
 
-__all__ = ["update", "update_formula", "evaluate_call", "Refit", "refit_of",
-           "register_refit"]
+__all__ = ["update", "update_formula", "evaluate_call"]
 
 #: The arguments R's model.frame.glm passes on to ``model.frame`` (glm's and glm.nb's
 #: ``match(c("formula", "data", "subset", ...), names(mf))``).
@@ -108,47 +109,6 @@ def _update_formula_node(old, new) -> ast.Call:
 
 
 # ------------------------------------------------------------------------------------
-# how a kind of model is refitted
-# ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Refit:
-    """How :func:`update` evaluates the call of one kind of model again.
-
-    Attributes
-    ----------
-    fitter : callable
-        The front end the call names (``rglm.glm`` for ``glm(...)``, ``rglm.glm_nb`` for
-        ``glm.nb(...)``), called with the formula and keyword arguments (R's names with
-        ``.`` → ``_``).
-    formals : tuple of str
-        The R function's formals in order: the arguments ``update`` accepts, and the
-        order in which R's ``match.call()`` prints them.
-    set_by_fitter : tuple of str
-        Arguments the function writes into its own call after fitting (glm.nb's
-        ``Call$init.theta <- signif(theta, 10)``, ``Call$link <- link``): the refit's
-        values are printed, not the old call's.
-    """
-
-    fitter: Callable[..., Any]
-    formals: tuple[str, ...]
-    set_by_fitter: tuple[str, ...] = ()
-
-
-@singledispatch
-def refit_of(fit) -> Refit:
-    """The :class:`Refit` of a fitted model, by its class (R: the function its call
-    names). Registered with :func:`register_refit`."""
-    raise RError("need an object with call component")
-
-
-def register_refit(cls: type, refit: Refit) -> None:
-    """Make :func:`update` refit models of class ``cls`` (and its subclasses) with
-    ``refit``; called by the module defining the fitting function."""
-    refit_of.register(cls)(lambda fit: refit)
-
-
-# ------------------------------------------------------------------------------------
 # re-evaluating the call
 # ------------------------------------------------------------------------------------
 
@@ -198,17 +158,39 @@ _DATA_ARGS = ("weights", "subset", "offset", "etastart", "mustart")
 _KEPT = ("family", "control")
 
 
-def _argument_values(fit, args: dict, changes: dict, namespace: Mapping[str, Any]) -> dict:
+def _call_data(fit, node: ast.Node, namespace: Mapping[str, Any]) -> Any:
+    """The ``data`` argument of the call, evaluated again: a path as written; a name's
+    data frame in the caller's namespace, else the data the fit stored (R would find the
+    variable again), else whatever the name holds there (a function returning chunks)."""
+    if isinstance(node, ast.String):
+        return node.value
+    candidate = namespace.get(node.name) if isinstance(node, ast.Symbol) else None
+    stored = getattr(fit, "data", None)
+    if isinstance(candidate, pd.DataFrame) or (stored is None and candidate is not None):
+        return candidate
+    if stored is None and isinstance(node, ast.Symbol):
+        raise RError(f"object '{node.name}' not found")
+    return stored
+
+
+def _in_data(name: str, data: Any) -> bool:
+    """Whether ``name`` is a column of ``data`` (a data frame or a mapping)."""
+    if isinstance(data, pd.DataFrame):
+        return name in data.columns
+    return isinstance(data, Mapping) and name in data
+
+
+def _argument_values(fit, args: dict, changes: dict, namespace: Mapping[str, Any],
+                     expression_args: tuple[str, ...] = ()) -> dict:
     """The keyword arguments of the fitting function for the merged call ``args`` (R
-    names → nodes); arguments the user changed keep their Python values."""
+    names → nodes); arguments the user changed keep their Python values; those in
+    ``expression_args`` (R code the fitter evaluates itself) are passed as text."""
     kwargs: dict = {}
     data = None
     if "data" in changes:
         data = changes["data"]
     elif "data" in args:
-        node = args["data"]
-        candidate = namespace.get(node.name) if isinstance(node, ast.Symbol) else None
-        data = candidate if isinstance(candidate, pd.DataFrame) else fit.data
+        data = _call_data(fit, args["data"], namespace)
     if data is not None:
         kwargs["data"] = data
     for rname, node in args.items():
@@ -219,8 +201,10 @@ def _argument_values(fit, args: dict, changes: dict, namespace: Mapping[str, Any
             kwargs[pyname] = changes[rname]
         elif rname in _KEPT:
             kwargs[pyname] = getattr(fit, pyname)
+        elif rname in expression_args:
+            kwargs[pyname] = node.value if isinstance(node, ast.String) else deparse1(node)
         elif rname in _DATA_ARGS:
-            if isinstance(node, ast.Symbol) and not (data is not None and node.name in data):
+            if isinstance(node, ast.Symbol) and not _in_data(node.name, data):
                 kwargs[pyname] = _symbol_value(node, namespace)
             elif isinstance(node, (ast.Symbol, ast.Call)):
                 kwargs[pyname] = node  # R code, evaluated in the data by the fitter
@@ -270,8 +254,6 @@ def _final_call(refit: Refit, args: dict, new_call: ast.Call, changes: dict) -> 
         elif rname in changes and changes[rname] is not None:
             node = new_nodes.get(rname)
             if node is None:
-                from rglm.models.call import value_node
-
                 node = value_node(changes[rname], {}, rname)
         out.append(ast.Arg(rname, node))
     out += [ast.Arg(rname, new_nodes[rname]) for rname in refit.set_by_fitter
@@ -310,7 +292,8 @@ def evaluate_call(fit, changes: Mapping[str, Any], frame_object: bool = False):
     data = kwargs.get("data")
     if data is not None and not isinstance(data, pd.DataFrame):
         data = pd.DataFrame(data)
-    mf = model_frame(args.get("formula", fit.formula_node), data,
+    formula = args["formula"] if "formula" in args else terms_of(fit).formula
+    mf = model_frame(formula, data,
                      subset=kwargs.get("subset"), weights=kwargs.get("weights"),
                      offset=kwargs.get("offset"), etastart=kwargs.get("etastart"),
                      mustart=kwargs.get("mustart"),
@@ -319,11 +302,14 @@ def evaluate_call(fit, changes: Mapping[str, Any], frame_object: bool = False):
 
 
 def update(fit, formula: Optional[Union[str, ast.Call]] = None, **changes: Any):
-    """Refit with a changed formula or arguments. R: ``update(object, formula., ...)``.
+    """Refit with a changed formula or arguments. R: ``update.default(object, formula., ...)``.
+
+    Registered as the :func:`rglm.generics.update` method of glm, glm.nb and bigglm fits;
+    it needs only the fit's ``call`` and :func:`rglm.generics.refit`.
 
     Parameters
     ----------
-    fit : GLM or NegBinGLM
+    fit : GLM, NegBinGLM or BigGLM
     formula : str, optional
         R's ``formula.``: ``". ~ . - x"``, ``"~ . + z"``, ``". ~ .:f"``, ``"log(.) ~ ."``;
         combined with ``formula(fit)`` by :func:`update_formula`.
@@ -334,7 +320,7 @@ def update(fit, formula: Optional[Union[str, ast.Call]] = None, **changes: Any):
 
     Returns
     -------
-    GLM or NegBinGLM
+    GLM, NegBinGLM or BigGLM
         The new fit, made by the fit's own fitting function (a glm.nb fit is refitted by
         :func:`rglm.glm_nb`, starting from the ``init.theta`` its call holds, as R); its
         ``call`` is R's (the function's argument order, the updated formula, unchanged
@@ -355,17 +341,15 @@ def update(fit, formula: Optional[Union[str, ast.Call]] = None, **changes: Any):
     argument that was given as an unnamed array of more than 20 values cannot be found
     again (R would fail the same way: ``object 'weights' not found``).
     """
-    from rglm.models.glm.methods import formula as formula_of
-
-    refit = refit_of(fit)
+    how = refit(fit)
     namespace = caller_namespace()
-    rchanges = _normalise_changes(changes, refit.formals)
+    rchanges = _normalise_changes(changes, how.formals)
     formula_node = None
     if formula is not None:
         formula_node = _update_formula_node(formula_of(fit), formula)
     args = _merged_call(fit, formula_node, rchanges)
-    kwargs = _argument_values(fit, args, rchanges, namespace)
-    new_fit = refit.fitter(args["formula"], **kwargs)
+    kwargs = _argument_values(fit, args, rchanges, namespace, how.expression_args)
+    new_fit = how.fitter(args["formula"], **kwargs)
     if isinstance(new_fit, pd.DataFrame):  # method = "model.frame"
         return new_fit
-    return replace(new_fit, call=_final_call(refit, args, new_fit.call, rchanges))
+    return replace(new_fit, call=_final_call(how, args, new_fit.call, rchanges))

@@ -14,58 +14,13 @@ order of the function's formals, each as the user wrote it. Python evaluates arg
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
-
-import numpy as np
+from typing import Any, Mapping
 
 from rglm.callerenv import caller_namespace
 from rglm.formula import ast
+from rglm.formula.callargs import name_in, value_node
 
 __all__ = ["caller_namespace", "value_node", "build_call"]
-
-
-def _name_in(namespace: Mapping[str, Any], obj: Any) -> Optional[str]:
-    """The name a caller's variable holding exactly ``obj`` has, if any."""
-    for key, val in namespace.items():
-        if val is obj and not key.startswith("_"):
-            return key
-    return None
-
-
-def _number(v: float) -> ast.Node:
-    if isinstance(v, (bool, np.bool_)):
-        return ast.Constant("TRUE" if v else "FALSE")
-    if isinstance(v, (int, np.integer)):
-        return ast.Number(float(v))
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ast.Constant("NA")
-    return ast.Number(float(v))
-
-
-def value_node(value: Any, namespace: Mapping[str, Any], argname: str) -> ast.Node:
-    """An R language object standing for an argument value, as R would have deparsed it."""
-    from rglm.formula.parse import parse_expr
-
-    if isinstance(value, ast.Call | ast.Symbol | ast.Number | ast.String | ast.Constant):
-        return value
-    if isinstance(value, str):
-        return parse_expr(value)
-    if isinstance(value, (bool, np.bool_)):
-        return ast.Constant("TRUE" if value else "FALSE")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return _number(value)
-    name = _name_in(namespace, value)
-    if name is not None:
-        return ast.Symbol(name)
-    if isinstance(value, Mapping):
-        # list(f = "contr.sum"): strings inside a list are character constants, not code.
-        return ast.Call(ast.Symbol("list"), tuple(
-            ast.Arg(str(k), ast.String(v) if isinstance(v, str)
-                    else value_node(v, namespace, argname)) for k, v in value.items()))
-    arr = np.asarray(value)
-    if arr.ndim == 1 and arr.dtype.kind in "biuf" and arr.size <= 20:
-        return ast.Call(ast.Symbol("c"), tuple(ast.Arg(None, _number(v)) for v in arr.tolist()))
-    return ast.Symbol(argname)
 
 
 def family_node(family_arg: Any, family) -> ast.Node:
@@ -79,7 +34,7 @@ def family_node(family_arg: Any, family) -> ast.Node:
 
 def data_node(data: Any, namespace: Mapping[str, Any]) -> ast.Node:
     """R's ``deparse(substitute(data))`` for a data frame argument."""
-    name = _name_in(namespace, data)
+    name = name_in(namespace, data)
     if name is None:
         name = getattr(data, "attrs", {}).get("name") or "data"
     return ast.Symbol(name)

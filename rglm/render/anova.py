@@ -7,14 +7,16 @@ R: ``stats::print.anova`` (src/library/stats/R/anova.R) prints the heading with
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
 from rglm.render.coefmat import format_coefmat
-from rglm.render.rformat import format_real, fround
+from rglm.render.rformat import format_number, format_real, fround
 
-__all__ = ["format_anova", "format_heading", "format_step_line", "anova_column_roles"]
+__all__ = ["format_anova", "format_heading", "format_step_line", "anova_column_roles",
+           "anova_glm_heading", "anova_models_heading", "term_changes_heading",
+           "term_trial_line", "step_path_heading"]
 
 
 def format_heading(heading: Sequence[str]) -> str:
@@ -23,6 +25,61 @@ def format_heading(heading: Sequence[str]) -> str:
     if not heading:
         return ""
     return "\n".join(heading) + "\n"
+
+
+def anova_glm_heading(family: str, link: str, response: str) -> tuple[str]:
+    """The heading of a one-model analysis of deviance.
+
+    R: ``anova.glm``'s ``title``: ``"Analysis of Deviance Table\\n\\nModel: <family>, link:
+    <link>\\n\\nResponse: <response>\\n\\nTerms added sequentially (first to last)\\n\\n"``.
+    """
+    return (f"Analysis of Deviance Table\n\nModel: {family}, link: {link}"
+            f"\n\nResponse: {response}\n\nTerms added sequentially (first to last)\n\n",)
+
+
+def anova_models_heading(formulas: Sequence[str]) -> tuple[str, str]:
+    """The heading of a comparison of several models.
+
+    R: ``anova.glmlist``: ``c("Analysis of Deviance Table\\n", paste0("Model ",
+    format(1L:nmodels), ": ", formulas, collapse = "\\n"))``.
+    """
+    width = len(str(len(formulas)))
+    topnote = "\n".join(f"Model {str(i + 1).rjust(width)}: {form}"
+                        for i, form in enumerate(formulas))
+    return ("Analysis of Deviance Table\n", topnote)
+
+
+def term_changes_heading(adding: bool, formula_lines: Sequence[str],
+                         scale: Optional[float] = None) -> tuple[str, ...]:
+    """The heading of a drop1/add1 table.
+
+    R: ``c("Single term deletions", "\\nModel:", deparse(formula(object)), if (scale > 0)
+    paste("\\nscale: ", format(scale), "\\n"))`` (``"Single term additions"`` for add1).
+    """
+    head = ["Single term additions" if adding else "Single term deletions", "\nModel:",
+            *formula_lines]
+    if scale is not None and scale > 0:
+        head.append(f"\nscale:  {format_number(float(scale))} \n")
+    return tuple(head)
+
+
+def term_trial_line(sign: str, term: str) -> str:
+    """The line ``drop1``/``add1``'s default methods print with ``trace > 1``.
+
+    R: ``cat("trying -", tt, "\\n", sep = "")`` (``"trying +"`` when adding).
+    """
+    return f"trying {sign}{term}\n"
+
+
+def step_path_heading(initial_lines: Sequence[str],
+                      final_lines: Sequence[str]) -> tuple[str, ...]:
+    """The heading of the path ``step()`` returns in ``fit$anova``.
+
+    R: ``c("Stepwise Model Path \\nAnalysis of Deviance Table", "\\nInitial Model:",
+    deparse(formula(object)), "\\nFinal Model:", deparse(formula(fit)), "\\n")``.
+    """
+    return ("Stepwise Model Path \nAnalysis of Deviance Table", "\nInitial Model:",
+            *initial_lines, "\nFinal Model:", *final_lines, "\n")
 
 
 def anova_column_roles(colnames: Sequence[str]) -> tuple[bool, list[int], list[int]]:

@@ -6,17 +6,28 @@ R: ``lmtest:::print.coeftest``: a blank line, ``"<method>:"``, a blank line, the
 
 from __future__ import annotations
 
+from typing import Optional
+
+import pandas as pd
+
 from rglm.render.coefmat import format_coefmat
 
 __all__ = ["format_coeftest"]
 
 
-def format_coeftest(ct, digits: int = 5, signif_stars: bool = True) -> str:
+def format_coeftest(table: pd.DataFrame, method: Optional[str], na=None, digits: int = 5,
+                    signif_stars: bool = True) -> str:
     """The text ``print(coeftest(...))`` writes.
 
     Parameters
     ----------
-    ct : rglm.inference.coeftest.CoefTest
+    table : pandas.DataFrame
+        Estimates, standard errors, statistics and p-values, rows named by coefficient.
+    method : str, optional
+        R's ``attr(, "method")`` ("z test of coefficients"); None prints "Test of
+        coefficients".
+    na : array_like of bool, optional
+        The cells that are R's NA (printed ``NA``); other NaN cells print ``NaN``.
     digits : int
         printCoefmat's significant digits (R's default ``max(3, getOption("digits") - 2)``).
     signif_stars : bool
@@ -27,9 +38,7 @@ def format_coeftest(ct, digits: int = 5, signif_stars: bool = True) -> str:
     str
         Ends with the empty line R prints last.
     """
-    table = ct.table
-    method = ct.method or "Test of coefficients"
     body = format_coefmat(table.to_numpy(dtype=float), list(map(str, table.index)),
                           list(table.columns), digits=digits, signif_stars=signif_stars,
-                          na=ct.na)
-    return "\n" + method + ":\n\n" + body + "\n"
+                          na=na)
+    return "\n" + (method or "Test of coefficients") + ":\n\n" + body + "\n"

@@ -13,7 +13,19 @@ import pandas as pd
 
 from rglm.render.vector import print_numeric_matrix, print_numeric_vector
 
-__all__ = ["format_confint"]
+__all__ = ["format_confint", "WAITING_FOR_PROFILING", "profile_trace_line"]
+
+#: What ``confint()`` of a glm says before it profiles (R: ``message()``, on stderr).
+WAITING_FOR_PROFILING = "Waiting for profiling to be done..."
+
+
+def profile_trace_line(coefficient: str, down: bool) -> str:
+    """The line ``profile.glm(trace = TRUE)`` writes before each direction of a profile.
+
+    R: ``message("\\nParameter: ", pi, " ", c("down", "up")[(sgn + 1)/2 + 1])``
+    (for ``message()``, which adds the newline).
+    """
+    return f"\nParameter: {coefficient} {'down' if down else 'up'}"
 
 
 def format_confint(ci, digits: int = 7, width: int = 80) -> str:

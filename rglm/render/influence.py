@@ -1,28 +1,21 @@
 """R's ``print.infl`` and ``summary.infl``: the text of ``influence.measures(fit)``.
 
-Formats only: the values come from :class:`rglm.models.glm.influence.InfluenceMeasures`.
+Formats only: the values, the flags and the rows to show come from
+:class:`rglm.models.glm.influence.InfluenceMeasures`.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 import numpy as np
-import pandas as pd
 
-from rglm.formula.deparse import deparse, is_syntactic_name
+from rglm.formula.deparse import is_syntactic_name
 from rglm.render.rformat import format_real, fround
 from rglm.render.vector import print_char_matrix
 
-__all__ = ["format_infl", "format_infl_summary", "make_names", "r_row_names"]
-
-
-def r_row_names(index: pd.Index) -> list:
-    """Row labels as R shows them: integer labels are R's automatic row names shifted by
-    one (pandas label ``k`` is R's ``"k+1"``); other labels print as they are."""
-    if pd.api.types.is_integer_dtype(index.dtype):
-        return [str(int(v) + 1) for v in index]
-    return [str(v) for v in index]
+__all__ = ["format_infl", "format_infl_summary", "make_names"]
 
 
 def make_names(names, unique: bool = True) -> list:
@@ -62,43 +55,63 @@ def make_names(names, unique: bool = True) -> list:
     return out
 
 
-def _call_text(call) -> str:
+def _call_text(call_lines: Sequence[str]) -> str:
     # cat() joins the deparsed lines with single spaces.
-    return " ".join(deparse(call))
+    return " ".join(call_lines)
 
 
-def format_infl(x, digits: int = 3) -> str:
-    """R: ``print.infl`` (``print(influence.measures(fit))``, digits = 3)."""
-    infmat = x.infmat
-    is_star = x.is_inf.fillna(False).to_numpy(dtype=bool).any(axis=1)
-    columns = []
-    for name in infmat.columns:
-        values = infmat[name].to_numpy(dtype=float)
-        na = x.na_mask[name].to_numpy(dtype=bool) if x.na_mask is not None else None
-        columns.append(format_real(values, digits, na=na))
-    columns.append(["*" if s else " " for s in is_star])
-    names = make_names(list(infmat.columns) + ["inf"])
-    cells = [[col[i] for col in columns] for i in range(infmat.shape[0])]
-    table = print_char_matrix(cells, rownames=r_row_names(infmat.index), colnames=names,
-                              right=True)
-    return f"Influence measures of\n\t {_call_text(x.call)} :\n\n" + table
+def format_infl(values, colnames: Sequence[str], rownames: Sequence[str], influential,
+                call_lines: Sequence[str], na=None, digits: int = 3) -> str:
+    """R: ``print.infl`` (``print(influence.measures(fit))``, digits = 3).
+
+    Parameters
+    ----------
+    values : array_like, shape (n, k)
+        R's ``infmat``; NaN cells are NaN unless ``na`` marks them NA.
+    colnames, rownames : sequence of str
+        Its column names (``dfb.1_``, ..., ``hat``) and R's row names.
+    influential : array_like of bool, shape (n,)
+        The rows with any flag (R's ``is.star``): a ``*`` in the ``inf`` column.
+    call_lines : sequence of str
+        ``deparse(x$call)``.
+    na : array_like of bool, optional
+        The cells that are R's NA.
+    """
+    values = np.asarray(values, dtype=float)
+    na = np.zeros(values.shape, dtype=bool) if na is None else np.asarray(na, dtype=bool)
+    columns = [format_real(values[:, j], digits, na=na[:, j]) for j in range(values.shape[1])]
+    columns.append(["*" if s else " " for s in np.asarray(influential, dtype=bool)])
+    names = make_names(list(colnames) + ["inf"])
+    cells = [[col[i] for col in columns] for i in range(values.shape[0])]
+    table = print_char_matrix(cells, rownames=list(rownames), colnames=names, right=True)
+    return f"Influence measures of\n\t {_call_text(call_lines)} :\n\n" + table
 
 
-def format_infl_summary(x, digits: int = 2) -> str:
+def format_infl_summary(values, flags, colnames: Sequence[str], rownames: Sequence[str],
+                        call_lines: Sequence[str], na=None, digits: int = 2) -> str:
     """R: ``summary.infl`` — the rows with any flag, values rounded to ``digits`` and
-    formatted jointly, flagged values suffixed ``_*``."""
-    flags = x.is_inf.fillna(False).to_numpy(dtype=bool)
-    is_star = flags.any(axis=1)
-    head = f"Potentially influential observations of\n\t {_call_text(x.call)} :\n"
-    if not is_star.any():
+    formatted jointly, flagged values suffixed ``_*``.
+
+    Parameters
+    ----------
+    values, flags : array_like, shape (m, k)
+        The flagged rows of ``infmat`` and which of their cells are flagged (``m = 0``:
+        ``NONE``).
+    colnames, rownames : sequence of str
+        Column names and the R row names of those rows.
+    call_lines : sequence of str
+        ``deparse(x$call)``.
+    na : array_like of bool, optional
+        The cells that are R's NA.
+    """
+    head = f"Potentially influential observations of\n\t {_call_text(call_lines)} :\n"
+    imat = np.asarray(values, dtype=float)
+    if imat.shape[0] == 0:
         return head + "NONE\n"
-    imat = x.infmat.to_numpy(dtype=float)[is_star]
-    na = x.na_mask.to_numpy(dtype=bool)[is_star] if x.na_mask is not None else \
-        np.zeros_like(imat, dtype=bool)
+    na = np.zeros(imat.shape, dtype=bool) if na is None else np.asarray(na, dtype=bool)
     rounded = fround(imat, digits)
     texts = np.array(format_real(rounded.ravel(), 7, na=na.ravel())).reshape(imat.shape)
     cells = [[t + ("_*" if f else "") for t, f in zip(row, frow)]
-             for row, frow in zip(texts, flags[is_star])]
-    rownames = [r for r, s in zip(r_row_names(x.infmat.index), is_star) if s]
-    return head + "\n" + print_char_matrix(cells, rownames=rownames,
-                                            colnames=list(x.infmat.columns), right=False)
+             for row, frow in zip(texts, np.asarray(flags, dtype=bool))]
+    return head + "\n" + print_char_matrix(cells, rownames=list(rownames),
+                                            colnames=list(colnames), right=False)

@@ -12,10 +12,45 @@ from typing import Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from rglm.render.rformat import format_real, fround
+from rglm.render.rformat import format_real, fround, signif
 from rglm.render.vector import format_strings, print_char_matrix
 
-__all__ = ["format_negbin_footer", "format_anova_negbin"]
+__all__ = ["format_negbin_footer", "format_anova_negbin", "negbin_anova_heading",
+           "theta_ml_trace", "glm_nb_trace"]
+
+
+def theta_ml_trace(iteration: int, theta: float) -> str:
+    """One line of ``theta.ml(trace = TRUE)`` (for ``message()``, without the newline).
+
+    R: before the first step ``message(sprintf("theta.ml: iter %d 'theta = %f'", 0L,
+    signif(t0)))``; after step ``iter`` ``message("theta.ml: iter", iter, " theta =",
+    signif(t0))``, which pastes ``as.character`` (15 significant digits) of the
+    6-digit value.
+    """
+    value = float(signif(theta, 6))
+    if iteration == 0:
+        return "theta.ml: iter %d 'theta = %f'" % (iteration, value)
+    return "theta.ml: iter%d theta =%s" % (iteration, "%.15g" % value)
+
+
+def glm_nb_trace(iteration: int, theta: float, deviance: float) -> str:
+    """One line of ``glm.nb``'s alternation trace (for ``message()``).
+
+    R: ``message(sprintf("Theta(%d) = %f, 2(Ls - Lm) = %f", iter, signif(th),
+    signif(d1)))`` with ``signif``'s 6 digits.
+    """
+    return "Theta(%d) = %f, 2(Ls - Lm) = %f" % (iteration, signif(theta, 6),
+                                                 signif(deviance, 6))
+
+
+def negbin_anova_heading(responses: Sequence[str]) -> tuple[str, ...]:
+    """The heading of ``anova(m1, m2, ...)`` for glm.nb fits.
+
+    R: ``MASS:::anova.negbin``: ``c("Likelihood ratio tests of Negative Binomial
+    Models\\n", paste("Response:", rsp))``, one line per distinct response.
+    """
+    return ("Likelihood ratio tests of Negative Binomial Models\n",
+            *("Response: " + r for r in responses))
 
 
 def format_negbin_footer(theta: float, se_theta: float, twologlik: float,

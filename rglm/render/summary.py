@@ -19,9 +19,8 @@ from rglm.render.vector import (format_strings, print_char_matrix, print_numeric
                                   print_vector)
 
 __all__ = ["format_summary_glm", "format_residual_block", "format_correlation",
-           "quantile7", "COR_LEGEND"]
+           "COR_LEGEND"]
 
-_QUANTILE_NAMES = ("Min", "1Q", "Median", "3Q", "Max")
 _COR_CUTS = (0.3, 0.6, 0.8, 0.9, 0.95)
 _COR_SYMBOLS = (" ", ".", ",", "+", "*", "B")
 
@@ -37,41 +36,19 @@ def _cor_legend(fancy_quotes: bool = True) -> str:
 COR_LEGEND = _cor_legend()
 
 
-def quantile7(x, probs: Sequence[float] = (0, 0.25, 0.5, 0.75, 1)) -> np.ndarray:
-    """Sample quantiles, NaN removed.
-
-    R: ``quantile(x, probs, na.rm = TRUE)`` (type 7): ``h = 1 + (n - 1) p``, the value
-    ``(1 - f) x[lo] + f x[hi]`` of the sorted data, ``f = h - floor(h)``.
-    """
-    v = np.sort(np.asarray(x, dtype=float)[~np.isnan(np.asarray(x, dtype=float))])
-    n = v.size
-    index = 1 + max(n - 1, 0) * np.asarray(probs, dtype=float)
-    lo = np.floor(index).astype(int)
-    hi = np.ceil(index).astype(int)
-    qs = v[lo - 1].copy()
-    h = index - lo
-    interp = (index > lo) & (v[hi - 1] != qs)
-    qs[interp] = (1 - h[interp]) * qs[interp] + h[interp] * v[hi - 1][interp]
-    return qs
-
-
-def format_residual_block(deviance_resid, resid_names: Optional[Sequence[str]],
-                          df_residual, digits: int = 4, width: int = 80) -> str:
+def format_residual_block(values, names: Optional[Sequence[str]], digits: int = 4,
+                          width: int = 80) -> str:
     """The "Deviance Residuals" block (without its title line).
 
-    R: in ``print.summary.glm``: the five-number summary named Min/1Q/Median/3Q/Max when
-    ``df.residual > 5``, else all residuals; ``zapsmall(, digits + 1)``; printed with
-    ``digits``, ``na.print = ""`` and ``print.gap = 2``.
+    R: in ``print.summary.glm``: the values (the summary object's five-number summary,
+    or all residuals: :func:`rglm.models.glm.summary.deviance_residual_summary`) through
+    ``zapsmall(, digits + 1)``, printed with ``digits``, ``na.print = ""`` and
+    ``print.gap = 2``; names None prints them ``[1]``-style.
     """
-    values = np.asarray(deviance_resid, dtype=float)
-    names = list(resid_names) if resid_names is not None else None
-    if df_residual > 5:
-        values = quantile7(values)
-        names = list(_QUANTILE_NAMES)
-    values = zapsmall(values, digits + 1)
+    values = zapsmall(np.asarray(values, dtype=float), digits + 1)
     na = np.isnan(values)
-    return print_numeric_vector(values, names, digits=digits, na=na, na_print="", gap=2,
-                                width=width)
+    return print_numeric_vector(values, None if names is None else list(names),
+                                digits=digits, na=na, na_print="", gap=2, width=width)
 
 
 def format_correlation(correlation, names: Sequence[str], symbolic: bool = False,
@@ -115,7 +92,7 @@ def format_summary_glm(call_lines: Sequence[str], coef_table, coef_rownames: Seq
                        coef_colnames: Sequence[str], family: str, dispersion: float,
                        null_deviance: float, df_null, deviance: float, df_residual,
                        aic: float, iter: int, n_aliased: int = 0,
-                       n_deleted: Optional[int] = None, deviance_resid=None,
+                       n_deleted: Optional[int] = None, resid_values=None,
                        resid_names: Optional[Sequence[str]] = None,
                        show_residuals: bool = False, correlation=None,
                        correlation_names: Optional[Sequence[str]] = None,
@@ -144,9 +121,11 @@ def format_summary_glm(call_lines: Sequence[str], coef_table, coef_rownames: Seq
         ``df[3] - df[1]``: "(k not defined because of singularities)".
     n_deleted : int, optional
         Rows dropped by ``na.action``.
-    deviance_resid, resid_names : optional
-        Deviance residuals (NaN = NA, printed blank) and their names, for
-        ``show_residuals``; names None prints them ``[1]``-style.
+    resid_values, resid_names : optional
+        What the "Deviance Residuals" block shows (``show_residuals``): the summary's
+        five-number summary of the deviance residuals and its names, or the residuals
+        themselves (NaN = NA, printed blank), names None printing them ``[1]``-style
+        (:func:`rglm.models.glm.summary.deviance_residual_summary`).
     show_residuals : bool
         Print the "Deviance Residuals" block (always printed by R 4.2).
     correlation, correlation_names : optional
@@ -169,8 +148,7 @@ def format_summary_glm(call_lines: Sequence[str], coef_table, coef_rownames: Seq
     parts = ["\nCall:\n", "\n".join(call_lines), "\n"]
     if show_residuals:
         parts.append("\nDeviance Residuals: \n")
-        parts.append(format_residual_block(deviance_resid, resid_names, df_residual,
-                                           digits, width))
+        parts.append(format_residual_block(resid_values, resid_names, digits, width))
     table = np.array(coef_table, dtype=float).reshape(len(coef_rownames), -1) \
         if len(coef_rownames) else np.zeros((0, 4))
     if table.shape[0] == 0:

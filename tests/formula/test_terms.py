@@ -93,3 +93,12 @@ def test_factors_matrix_is_read_only():
     t = terms("y ~ a*b")
     with pytest.raises(ValueError):
         t.factors[0, 0] = 5
+
+
+def test_thousands_of_call_variables_are_matched_by_key():
+    # Each variable is found by a key, not compared with every earlier one (R's
+    # MatchVar over its list): 1000 call variables, each met twice, took seconds so.
+    calls = [f"log(x{c}, base = {c % 3})" for c in range(1, 1001)]
+    t = terms("y ~ " + " + ".join(calls + calls[::-1]))
+    assert t.term_labels == tuple(calls)
+    assert t.variable_names == ("y", *calls)

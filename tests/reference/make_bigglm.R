@@ -54,6 +54,18 @@ anova_r44 <- function(m1, m2) {
   anova(m1, m2, test = if (free) "F" else "Chisq")
 }
 
+# anova(m1, m2, dispersion = <given>, test = "F") for a family with a free dispersion:
+# R 4.2 divides by the smallest residual df (the given dispersion is not 1), R >= 4.4 by
+# the biggest model's residual df; this checks that they are the same here.
+anova_given_dispersion <- function(m1, m2, dispersion) {
+  big <- if (m2$df.residual <= m1$df.residual) m2 else m1
+  if (!(big$family$family %in% FREE_DISPERSION) || dispersion == 1 ||
+      big$df.residual != min(m1$df.residual, m2$df.residual)) {
+    stop("anova_given_dispersion: R 4.2 and R >= 4.4 would differ here")
+  }
+  anova(m1, m2, dispersion = dispersion, test = "F")
+}
+
 # A glm() fit carrying the bigglm() call `call` (text), as rglm prints it.
 as_bigglm <- function(fit, call) {
   fit$call <- str2lang(call)
@@ -91,6 +103,11 @@ CASES <- list(
   case("anova_gamma_f",
        'anova_r44(glm(lot1 ~ log(u), family = Gamma, data = clotting), glm(lot1 ~ log(u) + u, family = Gamma, data = clotting))',
        'rglm.anova(rglm.bigglm("lot1 ~ log(u)", clotting, family=rglm.Gamma, chunksize=4), rglm.bigglm("lot1 ~ log(u) + u", clotting, family=rglm.Gamma, chunksize=4))',
+       c('bigglm(formula = lot1 ~ log(u), data = clotting, family = Gamma, chunksize = 4)',
+         'bigglm(formula = lot1 ~ log(u) + u, data = clotting, family = Gamma, chunksize = 4)')),
+  case("anova_gamma_f_dispersion_given",
+       'anova_given_dispersion(glm(lot1 ~ log(u), family = Gamma, data = clotting), glm(lot1 ~ log(u) + u, family = Gamma, data = clotting), dispersion = 0.002)',
+       'rglm.anova(rglm.bigglm("lot1 ~ log(u)", clotting, family=rglm.Gamma, chunksize=4), rglm.bigglm("lot1 ~ log(u) + u", clotting, family=rglm.Gamma, chunksize=4), dispersion=0.002, test="F")',
        c('bigglm(formula = lot1 ~ log(u), data = clotting, family = Gamma, chunksize = 4)',
          'bigglm(formula = lot1 ~ log(u) + u, data = clotting, family = Gamma, chunksize = 4)')),
   case("anova_poisson_chisq",

@@ -100,6 +100,14 @@ xig <- runif(20, 1, 3)
 yig <- statmod_like <- 1 / sqrt(0.3 + 0.2 * xig) * exp(rnorm(20, sd = 0.1))
 X_ig <- cbind("(Intercept)" = 1, x = xig)
 
+## poisson whose smallest fitted rates are numerically 0, started at its own solution: the
+## first iteration converges (a chunked fit then has collected no end-of-fit sums in the
+## loop, and must still give glm.fit's warning about those rates)
+xz <- c(0, 1, 2, 3, 4, 5, 30)
+yz <- c(30, 8, 2, 1, 0, 0, 0)
+X_z <- cbind("(Intercept)" = 1, x = xz)
+start_z <- suppressWarnings(glm.fit(X_z, yz, family = poisson()))$coefficients
+
 fam <- function(name, link) list(family = name, link = link)
 
 glm_cases <- list(
@@ -138,6 +146,8 @@ glm_cases <- list(
        family = fam("poisson", "identity"), control = list(trace = TRUE)),
   list(name = "binomial_identity_divergence", x = X_div, y = Y_div, start = c(0.5, 0),
        family = fam("binomial", "identity"), control = list(trace = TRUE)),
+  list(name = "poisson_rates_zero_started_at_solution", x = X_z, y = yz,
+       start = unname(start_z), family = fam("poisson", "log")),
   list(name = "poisson_epsilon", x = X_dobson, y = counts, family = fam("poisson", "log"),
        control = list(epsilon = 1e-12, maxit = 50)),
   list(name = "error_start_length", x = X_dobson, y = counts, start = c(1, 2),

@@ -147,6 +147,15 @@ cases <- list(
        py_contrasts = list(o = "contr.treatment")),
   case("subset_unused", "y ~ f", subset = "f != \"a\""),
   case("subset_num", "y ~ x + g", subset = "z > 1", weights = "w"),
+  ## numeric subscripts as R's [.data.frame reads them: a negative one beyond the last
+  ## row drops nothing, fractions are truncated, an NA or one beyond the last row gives
+  ## a row of NA (na.omit drops it), an NA among negative ones is an error. (One NA row
+  ## each: R names a second one "NA.1" by make.unique, rglm does not.)
+  case("subset_negative_beyond", "y ~ x + g", subset = "-c(2, 40)"),
+  case("subset_fraction_na", "y ~ x", subset = "c(1.7, NA, 5)"),
+  case("subset_beyond", "y ~ x", subset = "c(2, 30)", na_action = "na.exclude"),
+  case("subset_negative_na", "y ~ x", subset = "-c(1, NA)"),
+  case("subset_mixed_signs", "y ~ x", subset = "c(2, -1)"),
   case("logical", "y ~ lg"),
   case("logical_noint", "y ~ 0 + lg"),
   case("character", "y ~ ch", newdata = TRUE),
@@ -253,7 +262,9 @@ terms_only <- c("y ~ b:a + a", "y ~ a*b*c - a:b:c", "y ~ (a + b + c)^3 - a:b",
                 "y ~ a/(b + c)", "y ~ (a + b)/c", "y ~ a %in% (b + c)", "y ~ a + b %in% a",
                 "y ~ a*b - 1", "y ~ 0 + a", "y ~ a - 0", "y ~ a + 1 + b - 1 + 1",
                 "~ a + b", "y ~ y + x", "y ~ a:b + a:c + b:c + a", "y ~ (a + b)^1",
-                "y ~ offset(o) + a:offset(o)", "offset(y) ~ a", "y ~ log(a) + log(a) + a:b:a")
+                "y ~ offset(o) + a:offset(o)", "offset(y) ~ a", "y ~ log(a) + log(a) + a:b:a",
+                ## one variable when the calls match, argument names included (MatchVar)
+                "y ~ g(a, h = 1) + g(a, k = 1) + g(a, h = 1) + log(b):g(a, k = 1)")
 terms_out <- lapply(terms_only, function(t) {
   r <- capture(terms(as.formula(t)))
   if (!is.null(r$error)) list(text = t, error = r$error)

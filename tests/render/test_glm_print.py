@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rglm.models.glm.summary import deviance_residual_summary, quantile7
 from rglm.render.glm import format_glm
-from rglm.render.summary import COR_LEGEND, format_summary_glm, quantile7
+from rglm.render.summary import COR_LEGEND, format_summary_glm
 
 
 def num(s):
@@ -30,6 +31,9 @@ def test_print_glm(case):
 def summary_args(case):
     table = np.array([nums(row) for row in case["coef_table"]], dtype=float)
     cor = case["correlation"]
+    # the summary object computes what the residual block shows; print formats it
+    resid_values, resid_names = deviance_residual_summary(
+        nums(case["deviance_resid"]), case["resid_names"], case["df_residual"])
     return dict(
         call_lines=case["call_lines"], coef_table=table,
         coef_rownames=case["coef_rownames"] or [], coef_colnames=case["coef_colnames"],
@@ -37,8 +41,7 @@ def summary_args(case):
         null_deviance=num(case["null_deviance"]), df_null=case["df_null"],
         deviance=num(case["deviance"]), df_residual=case["df_residual"],
         aic=num(case["aic"]), iter=case["iter"], n_aliased=case["n_aliased"],
-        n_deleted=case["n_deleted"], deviance_resid=nums(case["deviance_resid"]),
-        resid_names=case["resid_names"],
+        n_deleted=case["n_deleted"], resid_values=resid_values, resid_names=resid_names,
         correlation=None if cor is None else np.array([nums(row) for row in cor]),
         correlation_names=case["correlation_names"], symbolic_cor=case["symbolic_cor"])
 

@@ -161,7 +161,7 @@ def test_floatfmt_overrides_r_digits(case, r_fit):
 
 
 def test_coeftest_tables_are_rs_table(reference, r_fit, r_eval):
-    from rglm.render.tables import to_html, to_markdown
+    from rglm.inference.tables import to_html, to_markdown
 
     case = reference("printing")["tables"]["coeftest"]
     fit = r_fit(case["fit_py"], ["dobson"]).value
@@ -178,7 +178,7 @@ def test_coeftest_tables_are_rs_table(reference, r_fit, r_eval):
 
 
 def test_no_stars_column_without_small_p_values(dataset):
-    from rglm.render.tables import to_markdown
+    from rglm.inference.tables import to_markdown
     from rglm.inference.coeftest import coeftest
 
     import rglm
@@ -217,7 +217,7 @@ def anova_like(anova_case):
 
 
 def test_anova_markdown(anova_like, anova_case):
-    from rglm.render.tables import to_markdown
+    from rglm.inference.tables import to_markdown
 
     md = to_markdown(anova_like)
     rows = pipe_rows(md)
@@ -228,7 +228,7 @@ def test_anova_markdown(anova_like, anova_case):
 
 
 def test_anova_html_escapes_and_blanks(anova_like, anova_case):
-    from rglm.render.tables import to_html
+    from rglm.inference.tables import to_html
 
     text = to_html(anova_like)
     cells = html_cells(text)
@@ -241,7 +241,7 @@ def test_anova_html_escapes_and_blanks(anova_like, anova_case):
 
 
 def test_data_frame_columns_are_formatted_as_r_formats_them(reference):
-    from rglm.render.tables import to_markdown
+    from rglm.inference.tables import to_markdown
 
     case = reference("printing")["tables"]["frame"]
     frame = pd.DataFrame({name: values(col) for name, col in
@@ -254,7 +254,76 @@ def test_data_frame_columns_are_formatted_as_r_formats_them(reference):
 
 
 def test_unsupported_object_is_a_type_error():
-    from rglm.render.tables import to_markdown
+    from rglm.inference.tables import to_markdown
 
     with pytest.raises(TypeError):
         to_markdown(42)
+
+
+# ---- the same cells as printCoefmat -------------------------------------------------------
+#
+# The coefficient and anova tables lay out printCoefmat's own cells (rglm.render.coefmat's
+# steps): for every R printCoefmat case with R's default column roles (coefficient
+# tables) or print.anova's roles (anova tables) in printing.json ("coefmat"), the table's
+# cells are R's printed cells, NA and NaN blank.
+
+
+def printed_cells(out: str, rownames: list, colnames: list) -> list[list[str]]:
+    """R's printed table cut into cells (as make_printing.R's table_cells): a column ends
+    where its right-aligned name ends in the header; the stars follow the last column."""
+    lines = out.split("\n")
+    header, rows = lines[0], lines[1:1 + len(rownames)]
+    pos = max(len(r) for r in rownames)
+    ends = []
+    for name in colnames:
+        pos = header.index(name, pos) + len(name)
+        ends.append(pos)
+    starts = [max(len(r) for r in rownames)] + ends[:-1]
+    cells = []
+    for name, row in zip(rownames, rows):
+        shown = [row[s:e].strip() for s, e in zip(starts, ends)]
+        cells.append([name] + ["" if c in ("NA", "NaN") else c for c in shown]
+                     + ([row[pos:].strip()] if len(row) > pos else []))
+    return cells
+
+
+def coefmat_frame(case) -> pd.DataFrame:
+    rows = case["x"] if case["nrow"] > 1 else [case["x"]]
+    x = [[np.nan if s in ("NA", "NaN") else float(s) for s in row] for row in rows]
+    return pd.DataFrame(x, index=case["rownames"], columns=case["colnames"])
+
+
+def _default_roles(case) -> bool:
+    return (not case["cs_ind"]["given"] and not case["tst_ind"]["given"]
+            and case["zap_ind"] is None and case["p_values"] is None
+            and case["dig_tst"] is None)
+
+
+def _anova_roles(case) -> bool:
+    return case["na_print"] == "" and case["cs_ind"] == {"given": True, "v": None}
+
+
+@pytest.mark.r_cases("printing", lambda ref: {str(i): c for i, c in enumerate(ref["coefmat"])},
+                     where=_default_roles)
+def test_coefficient_table_cells_are_printcoefmats(case):
+    from rglm.render.tables import coef_page
+
+    page = coef_page(coefmat_frame(case), digits=case["digits"] or 5,
+                     signif_stars=case["signif_stars"])
+    want = printed_cells(case["out"], case["rownames"], case["colnames"])
+    assert [list(r) for r in page.rows] == [r + [""] * (len(page.header) - len(r))
+                                            for r in want]
+
+
+@pytest.mark.r_cases("printing", lambda ref: {str(i): c for i, c in enumerate(ref["coefmat"])},
+                     where=_anova_roles)
+def test_anova_table_cells_are_print_anovas(case):
+    from rglm.render.anova import anova_column_roles
+    from rglm.render.tables import anova_page
+
+    has_p, tst, zap = anova_column_roles(case["colnames"])
+    assert (has_p, tst, zap) == (case["has_pvalue"], case["tst_ind"]["v"], case["zap_ind"])
+    page = anova_page(coefmat_frame(case), digits=case["digits"])
+    want = printed_cells(case["out"], case["rownames"], case["colnames"])
+    assert [list(r) for r in page.rows] == [r + [""] * (len(page.header) - len(r))
+                                            for r in want]

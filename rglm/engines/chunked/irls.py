@@ -4,7 +4,8 @@ R: ``stats::glm.fit`` (the iteration, step for step) in the manner of ``biglm::b
 (the data are never all in memory). The caller supplies ``run_pass(kernel, label)``,
 which applies a :class:`~rglm.engines.chunked.passes.PassKernel` to every block of the data and
 returns the combined :class:`~rglm.engines.chunked.passes.PassTotals` (serially, or on a Dask
-cluster); this module decides which passes to make.
+cluster). R's control flow is :func:`rglm.engines.irls.loop.irls`, the in-memory fit's own;
+this module's :class:`Chunked` engine decides which passes to make.
 
 Passes, as R's loop needs them:
 
@@ -23,7 +24,6 @@ The reported QR, rank and working weights are those of the last least-squares st
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
@@ -34,13 +34,15 @@ from rglm.engines.chunked.aic import aic_finish, aic_kind, gamma_aic_finish
 from rglm.engines.chunked.passes import PassKernel, PassTotals
 from rglm.engines.chunked.tsqr import solve_triangle
 from rglm.engines.irls.control import GlmControl, as_control
-from rglm.engines.irls.irls import has_converged
+from rglm.engines.irls.endwarnings import warn_after_loop
+from rglm.engines.irls.loop import Progress, final_coefficients, irls
 from rglm.engines.irls.records import GlmQR
 from rglm.engines.irls.setup import deparse_names
-from rglm.engines.irls.wls import wls_tolerance
+from rglm.engines.irls.wls import WlsStep, wls_tolerance
 from rglm.linalg.qr import LSFit
 
-__all__ = ["chunked_glm_fit", "ChunkedFitResult", "RunPass"]
+__all__ = ["chunked_glm_fit", "ChunkedFitResult", "RunPass", "Chunked", "Evaluated",
+           "TriangleProblem"]
 
 RunPass = Callable[[PassKernel, str], PassTotals]
 """``run_pass(kernel, label)``: apply ``kernel`` to every block, return the combined totals."""
@@ -112,11 +114,12 @@ class ChunkedFitResult:
 
 @dataclass(frozen=True)
 class _Outcome:
-    """The loop's final state.
+    """The loop's final state, checked as glm.fit checks it after the loop.
 
-    ``coef`` and ``fit`` are R's; ``totals`` were collected at ``coef``; ``solved_at`` is
-    where the last least-squares problem was set up (None: the starting point), whose
-    working weights summary.glm's dispersion uses.
+    ``coef`` is R's (NaN for aliased columns) and ``fit`` the last least-squares step;
+    ``totals`` were collected at ``coef``; ``solved_at`` is where the last least-squares
+    problem was set up (None: the starting point), whose working weights summary.glm's
+    dispersion uses.
     """
 
     coef: Optional[np.ndarray]
@@ -201,12 +204,11 @@ def chunked_glm_fit(run_pass: RunPass, nvars: int, family, control=None, start=N
         outcome = _empty(counter, base, intercept)
     else:
         outcome = _irls(counter, base, nvars, control, singular_ok, intercept)
-        _warn_after_loop(outcome, family)
     final = _finish(counter, base, outcome, intercept)
     null_dev = final.null_dev
     if offset_given and intercept and nvars > 0:
         null_dev = _null_refit(counter, family, outcome, control, xnames)
-    return _assemble(outcome, final, null_dev, nvars, family, control, intercept, xnames,
+    return _assemble(outcome, final, null_dev, family, control, intercept, xnames,
                      counter.passes)
 
 
@@ -217,61 +219,111 @@ def chunked_glm_fit(run_pass: RunPass, nvars: int, family, control=None, start=N
 _SUMMARY_HINT = 1e-3
 
 
+@dataclass(frozen=True, eq=False)
+class Evaluated:
+    """Coefficients evaluated by a pass: the kernel that ran and the totals it returned."""
+
+    kernel: PassKernel
+    totals: PassTotals
+
+    @property
+    def coef(self) -> Optional[np.ndarray]:
+        return self.kernel.point
+
+    @property
+    def dev(self) -> float:
+        return self.totals.dev
+
+
+@dataclass(frozen=True, eq=False)
+class TriangleProblem:
+    """A least-squares problem accumulated by a pass: its TSQR triangle, and the
+    coefficients it was set up at (None: the starting point)."""
+
+    triangle: np.ndarray
+    point: Optional[np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class Chunked:
+    """The chunked :class:`~rglm.engines.irls.loop.IrlsEngine`: a pass per evaluation.
+
+    A pass at new coefficients returns their deviance and validity and, in the same
+    reading of the data, the next least-squares problem, so setting a problem up costs
+    nothing more; solving it is dqrdc2 on the ``(p + 1) × (p + 1)`` triangle.
+
+    Attributes
+    ----------
+    run : callable
+        ``run(kernel, label) -> PassTotals`` (the pass counter).
+    base : PassKernel
+        The kernel every pass of this fit starts from.
+    control : GlmControl
+    tol : float
+        The WLS rank tolerance.
+    closing : dict or None
+        Kernel fields that make a pass also collect the end-of-fit sums, for the pass
+        that is likely the last (:func:`_likely_last`); None: never (the null refit).
+    """
+
+    run: Callable[[PassKernel, str], PassTotals]
+    base: PassKernel
+    control: GlmControl
+    tol: float
+    closing: Optional[dict] = None
+
+    def problem(self, at: Evaluated) -> Optional[TriangleProblem]:
+        if at.totals.n_good == 0:
+            return None
+        return TriangleProblem(triangle=at.totals.triangle, point=at.kernel.point)
+
+    def solve(self, problem: TriangleProblem, previous: Optional[WlsStep]) -> WlsStep:
+        fit = solve_triangle(problem.triangle, self.tol)
+        return WlsStep(coefficients=fit.coefficients, pivot=fit.qr.pivot, rank=fit.qr.rank,
+                       fit=fit)
+
+    def evaluate(self, coef: np.ndarray, progress: Progress, deviance: bool = True
+                 ) -> Evaluated:
+        # A pass gives the deviance whether or not the loop needs it yet.
+        kernel = replace(self.base, point=coef, wls_point=progress.problem.point,
+                         summaries=False)
+        if self.closing is not None and _likely_last(self.base.family, progress.iteration,
+                                                     progress.change, self.control):
+            kernel = replace(kernel, **self.closing)
+        label = "step halving" if progress.halving else f"iteration {progress.iteration}"
+        return Evaluated(kernel=kernel, totals=self.run(kernel, label))
+
+    def with_deviance(self, trial: Evaluated) -> Evaluated:
+        return trial
+
+    def valid(self, trial: Evaluated) -> bool:
+        return trial.totals.valid
+
+
 def _irls(run: _Counter, base: PassKernel, nvars: int, control: GlmControl,
           singular_ok: bool, intercept: bool = True) -> _Outcome:
-    """R's ``for (iter in 1:maxit)`` with its breaks and step halvings, a pass per step."""
+    """R's IRLS (:func:`rglm.engines.irls.loop.irls`) a pass per evaluation, then
+    glm.fit's warnings and failures after the loop.
+
+    The end-of-fit sums are collected along the way when ``base.summaries`` (not for
+    the null refit); ``intercept`` says whether the null model has one.
+    """
     first = run(base, "initial pass")
-    if not first.valid:
-        raise RError("cannot find valid starting values: please specify some")
-    # The null model's mean is known now; its deviance is one of the end-of-fit sums.
-    summary = dict(summaries=True, wtdmu=_null_mean(first) if intercept else None,
-                   null_at_offset=not intercept)
-    devold = first.dev
-    change = np.inf
-    coefold = base.start
-    problem, wls_point, solved_at = first, None, None
-    tol = wls_tolerance(control.epsilon)
-    coef, fit, totals = None, None, first
-    boundary = converged = False
-    iteration = 0
-    for iteration in range(1, control.maxit + 1):
-        if problem.n_good == 0:
-            rwarn(f"no observations informative at iteration {iteration}")
-            raise RError("object 'fit' not found" if fit is None else "invalid 'times' value")
-        fit, solved_at = solve_triangle(problem.triangle, tol), wls_point
-        if not np.isfinite(fit.coefficients).all():
-            converged = False
-            rwarn(f"non-finite coefficients at iteration {iteration}")
-            break
-        _check_rank(fit, first.nobs, nvars, singular_ok)
-        kernel = replace(base, point=_unpivot(fit, nvars), wls_point=wls_point,
-                         summaries=False)
-        if base.summaries and _likely_last(base.family, iteration, change, control):
-            kernel = replace(kernel, **summary)
-        totals = run(kernel, f"iteration {iteration}")
-        if control.trace:
-            _trace("Deviance = ", totals.dev, f" Iterations - {iteration}")
-        boundary = False
-        if not np.isfinite(totals.dev):
-            kernel, totals = _halve(run, kernel, totals, coefold, control,
-                                    lambda t: np.isfinite(t.dev),
-                                    "step size truncated due to divergence", "inner loop 1")
-            boundary = True
-        if not totals.valid:
-            kernel, totals = _halve(run, kernel, totals, coefold, control, lambda t: t.valid,
-                                    "step size truncated: out of bounds", "inner loop 2")
-            boundary = True
-        if has_converged(totals.dev, devold, control.epsilon):
-            converged = True
-            coef = kernel.point
-            break
-        change = abs(totals.dev - devold) / (abs(totals.dev) + 0.1)
-        devold = totals.dev
-        coef = coefold = kernel.point
-        problem, wls_point = totals, kernel.point
-    return _Outcome(coef=coef, fit=fit, totals=totals, start_totals=first,
-                    solved_at=solved_at, iter=iteration, converged=converged,
-                    boundary=boundary)
+    closing = None
+    if base.summaries:
+        # The null model's mean is known now; its deviance is one of the end-of-fit sums.
+        closing = dict(summaries=True, wtdmu=_null_mean(first) if intercept else None,
+                       null_at_offset=not intercept)
+    engine = Chunked(run=run, base=base, control=control, tol=wls_tolerance(control.epsilon),
+                     closing=closing)
+    outcome = irls(engine, Evaluated(kernel=base, totals=first), base.start, nobs=first.nobs,
+                   nvars=nvars, control=control, singular_ok=singular_ok)
+    totals = outcome.current.totals
+    warn_after_loop(outcome.converged, outcome.boundary, base.family, totals.n_extreme)
+    coef = final_coefficients(outcome, nvars)
+    return _Outcome(coef=coef, fit=outcome.step.lsfit, totals=totals, start_totals=first,
+                    solved_at=outcome.problem.point, iter=outcome.iter,
+                    converged=outcome.converged, boundary=outcome.boundary)
 
 
 def _likely_last(family, iteration: int, change: float, control: GlmControl) -> bool:
@@ -287,24 +339,6 @@ def _likely_last(family, iteration: int, change: float, control: GlmControl) -> 
     return change < _SUMMARY_HINT or iteration == control.maxit
 
 
-def _halve(run: _Counter, kernel: PassKernel, totals: PassTotals, coefold, control,
-           ok: Callable[[PassTotals], bool], warning: str, loop: str):
-    """Halve the step towards ``coefold`` until ``ok`` (R's inner loops 1 and 2)."""
-    if coefold is None:
-        raise RError("no valid set of coefficients has been found: please supply starting values")
-    rwarn(warning)
-    halvings = 1
-    while not ok(totals):
-        if halvings > control.maxit:
-            raise RError(f"{loop}; cannot correct step size")
-        halvings += 1
-        kernel = replace(kernel, point=(kernel.point + coefold) / 2)
-        totals = run(kernel, "step halving")
-    if control.trace:
-        _trace("Step halved: new deviance = ", totals.dev)
-    return kernel, totals
-
-
 def _empty(run: _Counter, base: PassKernel, intercept: bool) -> _Outcome:
     """The model with no columns: ``eta = offset``, one pass (R's EMPTY branch)."""
     none = np.zeros(0)
@@ -318,8 +352,10 @@ def _empty(run: _Counter, base: PassKernel, intercept: bool) -> _Outcome:
 
 
 def _null_mean(first: PassTotals) -> float:
-    """R's ``wtdmu``: the weighted mean response of the intercept-only model."""
-    return first.sum_wy / first.sum_w
+    """R's ``wtdmu``: the weighted mean response of the intercept-only model (NaN when
+    every weight is 0, as R's ``0/0``; glm.fit fails later, with its own message)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(np.float64(first.sum_wy) / np.float64(first.sum_w))
 
 
 # -- after the loop --------------------------------------------------------------------
@@ -334,8 +370,7 @@ def _finish(run: _Counter, base: PassKernel, outcome: _Outcome, intercept: bool)
     gamma = aic_kind(base.family) == "Gamma"
     if totals.aic is not None and totals.null_dev is not None and not gamma:
         return totals
-    coef = outcome.coef if outcome.coef is not None else np.zeros(0)
-    kernel = replace(base, point=np.nan_to_num(coef), wls_point=outcome.solved_at,
+    kernel = replace(base, point=np.nan_to_num(outcome.coef), wls_point=outcome.solved_at,
                      accumulate=False, summaries=True,
                      wtdmu=_null_mean(outcome.start_totals) if intercept else None,
                      null_at_offset=not intercept)
@@ -356,25 +391,19 @@ def _null_refit(run: _Counter, family, outcome: _Outcome, control: GlmControl,
     j = xnames.index("(Intercept)")
     coef = np.nan_to_num(outcome.coef)
     base = PassKernel(family=family, columns=(j,), mustart_coef=coef, summaries=False)
-    refit = _irls(run, base, 1, control, singular_ok=True)
-    _warn_after_loop(refit, family)  # the inner glm.fit's own warnings, as in R
+    refit = _irls(run, base, 1, control, singular_ok=True)  # warns as the inner glm.fit
     if not refit.converged:
         rwarn("fitting to calculate the null deviance did not converge -- increase 'maxit'?")
     return refit.totals.dev
 
 
-def _assemble(outcome: _Outcome, final: PassTotals, null_dev, nvars: int, family,
+def _assemble(outcome: _Outcome, final: PassTotals, null_dev, family,
               control: GlmControl, intercept: bool, xnames, passes: int) -> ChunkedFitResult:
     """R's result assembly, for the components that do not grow with the data."""
     start = outcome.start_totals
     fit = outcome.fit
-    if outcome.coef is None:
-        raise RError("object 'coef' not found")
-    coef = np.array(outcome.coef, dtype=np.float64)
     if fit is not None:
         rank = fit.qr.rank
-        if rank < nvars:
-            coef[fit.qr.pivot[rank:]] = np.nan
         qr = GlmQR(qr=fit.qr.qr, qraux=fit.qr.qraux, pivot=fit.qr.pivot + 1, rank=rank,
                    tol=fit.qr.tol)
         r = np.triu(fit.qr.qr)
@@ -385,46 +414,9 @@ def _assemble(outcome: _Outcome, final: PassTotals, null_dev, nvars: int, family
         aic = gamma_aic_finish(final.gamma_aic)
     n_ok = start.n_ok
     return ChunkedFitResult(
-        coefficients=coef, qr=qr, R=r, rank=rank, family=family, deviance=final.dev,
+        coefficients=outcome.coef, qr=qr, R=r, rank=rank, family=family, deviance=final.dev,
         aic=aic + 2 * rank, null_deviance=float(null_dev), iter=outcome.iter,
         converged=outcome.converged, boundary=outcome.boundary, df_residual=n_ok - rank,
         df_null=n_ok - int(bool(intercept)), nobs=start.nobs, n_dropped=start.n_dropped,
         xnames=xnames, intercept=bool(intercept), control=control, pearson=final.pearson,
         n_zero_working=final.n_zero_working, sum_prior_weights=start.sum_w, passes=passes)
-
-
-# -- small helpers -----------------------------------------------------------------------
-def _unpivot(fit: LSFit, nvars: int) -> np.ndarray:
-    """``start[fit$pivot] <- fit$coefficients``: aliased columns get coefficient 0."""
-    coef = np.empty(nvars)
-    coef[fit.qr.pivot] = fit.coefficients
-    return coef
-
-
-def _check_rank(fit: LSFit, nobs: int, nvars: int, singular_ok: bool) -> None:
-    rank = fit.qr.rank
-    if nobs < rank:
-        noun = "observation" if nobs == 1 else "observations"
-        raise RError(f"X matrix has rank {rank}, but only {nobs} {noun}")
-    if not singular_ok and rank < nvars:
-        raise RError("singular fit encountered")
-
-
-def _warn_after_loop(outcome: _Outcome, family) -> None:
-    """glm.fit's warnings after the loop, in R's order."""
-    if not outcome.converged:
-        rwarn("glm.fit: algorithm did not converge")
-    if outcome.boundary:
-        rwarn("glm.fit: algorithm stopped at boundary value")
-    if outcome.totals.n_extreme > 0:
-        if family.family == "binomial":
-            rwarn("glm.fit: fitted probabilities numerically 0 or 1 occurred")
-        elif family.family == "poisson":
-            rwarn("glm.fit: fitted rates numerically 0 occurred")
-
-
-def _trace(text: str, value: float, suffix: str = "") -> None:
-    """A trace line as R's ``cat()`` prints it (7 significant digits)."""
-    from rglm.render.rformat import format_number  # printing is a later layer: lazy
-
-    sys.stdout.write(f"{text}{format_number(value, digits=7)}{suffix}\n")

@@ -27,12 +27,11 @@ import numpy as np
 from rglm.errors import collecting_warnings
 from rglm.engines.chunked.aic import aic_parts, gamma_aic_part
 from rglm.engines.chunked.tsqr import combine_triangles, triangle_of
+from rglm.engines.irls.endwarnings import extreme_fits
 from rglm.engines.irls.irls import initial_eta, working_response
 from rglm.engines.irls.setup import FitData, prepare
 
 __all__ = ["Chunk", "PassKernel", "PassTotals", "merge_warnings"]
-
-_EPS10 = 10 * np.finfo(float).eps
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,9 @@ class PassTotals:
         Rows whose working weight is 0 (summary.glm warns about them).
     n_extreme : int
         Fitted probabilities within 10 eps of 0 or 1 (binomial) / rates below 10 eps
-        (poisson): glm.fit's warnings.
+        (poisson) at the evaluated coefficients, counted in every pass that evaluates
+        coefficients: glm.fit's warnings after the loop
+        (:func:`rglm.engines.irls.endwarnings.extreme_fits`).
     n_dropped : int
         Rows removed by the NA action before the fit.
     warnings : tuple of str
@@ -240,6 +241,9 @@ class PassKernel:
             nobs=data.nobs, n_ok=int(np.sum(data.weights != 0)), dev=dev, valid=valid,
             n_dropped=chunk.n_dropped,
             sum_wy=float(np.sum(data.weights * data.y)), sum_w=float(np.sum(data.weights)))
+        if self.point is not None:
+            # Whichever pass turns out to be the loop's last decides glm.fit's warnings.
+            fields["n_extreme"] = extreme_fits(family, mu)
         if self.accumulate:
             fields.update(self._wls(data, eta, mu, valid and np.isfinite(dev)))
         if self.summaries and self.point is not None:
@@ -269,7 +273,7 @@ class PassKernel:
                     n_good=int(np.sum(working.good)))
 
     def _summaries(self, data: FitData, eta, mu) -> dict:
-        """aic parts, Pearson chi-square against the last least-squares step, warnings."""
+        """aic parts, Pearson chi-square against the last least-squares step."""
         family = self.family
         eta_wls = eta if _same(self.wls_point, self.point) else self._eta(data, self.wls_point)
         mu_wls = mu if eta_wls is eta else np.asarray(family.linkinv(eta_wls), dtype=np.float64)
@@ -283,7 +287,7 @@ class PassKernel:
         positive = w2 > 0
         return dict(aic=aic_parts(family, data.y, data.n, mu, data.weights),
                     pearson=float(np.sum(w2[positive] * residuals[positive] ** 2)),
-                    n_zero_working=int(np.sum(w2 == 0)), n_extreme=_extreme(family, mu))
+                    n_zero_working=int(np.sum(w2 == 0)))
 
 
 def _offset(chunk: Chunk) -> np.ndarray:
@@ -305,11 +309,3 @@ def _augmented(x: np.ndarray, good: np.ndarray, w: np.ndarray, z: np.ndarray) ->
     np.multiply(z, w, out=out[:, p])
     return out
 
-
-def _extreme(family, mu: np.ndarray) -> int:
-    """Fits glm.fit warns about: probabilities numerically 0 or 1, rates numerically 0."""
-    if family.family == "binomial":
-        return int(np.sum((mu > 1 - _EPS10) | (mu < _EPS10)))
-    if family.family == "poisson":
-        return int(np.sum(mu < _EPS10))
-    return 0

@@ -15,7 +15,7 @@ The pipeline of Stata's ``fmm`` (fmm-behaviour.md section 1.5):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -116,7 +116,8 @@ def _one_class_start(problem: MixtureProblem, spec: StartValues, layout: Layout)
 def fit_mixture(problem: MixtureProblem, k: int, *, start: StartValues = StartValues(),
                 em: EmControl = EmControl(), ml: MlControl = MlControl(),
                 vce: str = "oim", order: str = "canonical", lcbase: int = 1,
-                polish: int = 1) -> MixtureFitRecord:
+                polish: int = 1, trace: Optional[Callable[..., None]] = None
+                ) -> MixtureFitRecord:
     """Maximum likelihood fit of a ``k``-class mixture of ``problem``'s family.
 
     R: (none; flexmix::flexmix + refit(); Stata: ``fmm k: glm``)
@@ -141,6 +142,10 @@ def fit_mixture(problem: MixtureProblem, k: int, *, start: StartValues = StartVa
     polish : int
         How many of the best starts (by their EM log likelihood) go on to the direct
         maximisation (Stata: 1).
+    trace : callable, optional
+        Called as each start ends its EM phase, ``trace("em", draw, loglik,
+        iterations)``, and its direct maximisation, ``trace("ml", draw, loglik,
+        iterations)`` (the front end's progress display; the engine writes nothing).
 
     Returns
     -------
@@ -156,10 +161,13 @@ def fit_mixture(problem: MixtureProblem, k: int, *, start: StartValues = StartVa
     # optimisers check every point for finite values and step back, so numpy's
     # floating-point warnings would only repeat that to the user.
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        return _fit(problem, k, start, em, ml, vce, order, lcbase, polish)
+        return _fit(problem, k, start, em, ml, vce, order, lcbase, polish, trace)
 
 
-def _fit(problem, k, start, em, ml, vce, order, lcbase, polish) -> MixtureFitRecord:
+def _fit(problem, k, start, em, ml, vce, order, lcbase, polish, trace) -> MixtureFitRecord:
+    if trace is None:
+        def trace(*args):
+            return None
     if order not in ORDERS:
         raise RError("'order' should be one of \"canonical\", \"as_fitted\"")
     k = _check_k(problem, k, 1)
@@ -193,6 +201,7 @@ def _fit(problem, k, start, em, ml, vce, order, lcbase, polish) -> MixtureFitRec
         if result.reseeds:
             notes.append(f"draw {s.draw}: an empty class was reseeded {result.reseeds} time(s)")
         runs.append(_Run(s.draw, result.state.loglik, result.iterations, result.state.theta))
+        trace("em", s.draw, result.state.loglik, result.iterations)
         del result
     good = [r for r in runs if r.theta is not None and np.isfinite(r.em_loglik)]
     if not good:
@@ -202,6 +211,7 @@ def _fit(problem, k, start, em, ml, vce, order, lcbase, polish) -> MixtureFitRec
     for run in sorted(good, key=lambda r: -r.em_loglik)[: int(polish)]:
         result = maximize(problem, layout, fmap, run.theta, ml)
         finals[run.draw] = (result.state.loglik, result.state.theta, result.iterations)
+        trace("ml", run.draw, result.state.loglik, result.iterations)
         del result
     best_draw = max(finals, key=lambda d: finals[d][0])
     _, theta, iterations = finals[best_draw]

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from rglm.errors import RError
 from rglm.engines.irls.control import GlmControl
+from rglm.engines.irls.loop import IrlsOutcome, final_coefficients
 from rglm.engines.irls.records import GlmFitResult, GlmQR
 from rglm.engines.irls.setup import FitData, deviance, means, mu_eta_at
-
-if TYPE_CHECKING:  # pragma: no cover
-    from rglm.engines.irls.irls import IrlsOutcome
 
 __all__ = ["assemble", "fit_empty", "r_matrix", "null_deviance"]
 
@@ -53,7 +49,8 @@ def _degrees_of_freedom(data: FitData, rank: int, intercept: bool) -> tuple[int,
 
 
 def _working_weights(working, nobs: int) -> np.ndarray:
-    """R's ``weights``: ``w^2`` on the informative rows, 0 elsewhere."""
+    """R's ``weights``: ``w^2`` on the informative rows, 0 elsewhere (``working``: the last
+    step's :class:`~rglm.engines.irls.irls.WlsProblem`)."""
     if working.w.shape[0] == nobs:  # every row informative
         return np.square(working.w)
     wt = np.zeros(nobs)
@@ -65,31 +62,7 @@ def _aic(data: FitData, mu: np.ndarray, dev: float, rank: int) -> float:
     return float(data.family.aic(data.y, data.n, mu, data.weights, dev)) + 2 * rank
 
 
-def _check_assemblable(outcome: "IrlsOutcome") -> None:
-    """R's own failures when the loop broke before a usable WLS step.
-
-    After "no observations informative", R assembles from the previous step and fails:
-    without any step on ``fit$rank``, otherwise on ``rep.int("", sum(good) - rank)``.
-    """
-    if outcome.fit is None:
-        raise RError("object 'fit' not found")
-    if not outcome.informative:
-        raise RError("invalid 'times' value")
-
-
-def _final_coefficients(outcome: "IrlsOutcome", nvars: int) -> np.ndarray:
-    """Coefficients in the original order, NaN (R's NA) for the columns pivoted out."""
-    if outcome.coef is None:
-        # R reaches `names(coef) <- xnames` with `coef` never assigned.
-        raise RError("object 'coef' not found")
-    coef = np.array(outcome.coef, dtype=np.float64)
-    fit = outcome.fit
-    if fit.qr.rank < nvars:
-        coef[fit.qr.pivot[fit.qr.rank:]] = np.nan
-    return coef
-
-
-def assemble(data: FitData, outcome: "IrlsOutcome", control: GlmControl,
+def assemble(data: FitData, outcome: IrlsOutcome, control: GlmControl,
              intercept: bool) -> GlmFitResult:
     """Build the result from the loop's final state.
 
@@ -97,12 +70,12 @@ def assemble(data: FitData, outcome: "IrlsOutcome", control: GlmControl,
     come from the last WLS step; ``residuals`` (working), ``fitted_values``,
     ``linear_predictors`` and ``deviance`` from the final coefficients.
     """
-    _check_assemblable(outcome)
     family = data.family
-    fit, working = outcome.fit, outcome.working
-    coef = _final_coefficients(outcome, data.nvars)
+    coef = final_coefficients(outcome, data.nvars)
+    # Nothing has written to the work array since the last step: finish that one only.
+    fit, working = outcome.step.lsfit, outcome.problem
     rank = fit.qr.rank
-    mu, eta = outcome.mu, outcome.eta
+    mu, eta = outcome.current.mu, outcome.current.eta
     residuals = data.y - mu
     residuals /= mu_eta_at(family, eta, mu)
     wt = _working_weights(working, data.nobs)
@@ -112,7 +85,8 @@ def assemble(data: FitData, outcome: "IrlsOutcome", control: GlmControl,
     return GlmFitResult(
         coefficients=coef, residuals=residuals, fitted_values=mu, effects=fit.effects,
         R=r_matrix(fit.qr.qr, data.nvars), rank=rank, qr=glm_qr, family=family,
-        linear_predictors=eta, deviance=outcome.dev, aic=_aic(data, mu, outcome.dev, rank),
+        linear_predictors=eta, deviance=outcome.current.dev,
+        aic=_aic(data, mu, outcome.current.dev, rank),
         null_deviance=null_deviance(data, intercept), iter=outcome.iter, weights=wt,
         prior_weights=data.weights, df_residual=df_residual, df_null=df_null, y=data.y,
         converged=outcome.converged, boundary=outcome.boundary, xnames=data.xnames,

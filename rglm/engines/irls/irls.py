@@ -1,12 +1,13 @@
-"""Iteratively reweighted least squares, step for step as R's ``glm.fit``.
+"""Iteratively reweighted least squares in memory, step for step as R's ``glm.fit``.
 
-The steps, each a function below: :func:`~rglm.engines.irls.setup.prepare` (coercion and the
-family's initialize), :func:`initial_eta` (etastart > start > mustart),
-:func:`working_response` (z and w on the informative rows), the WLS step
+The steps: :func:`~rglm.engines.irls.setup.prepare` (coercion and the family's
+initialize), :func:`initial_eta` (etastart > start > mustart), then R's loop
+(:func:`rglm.engines.irls.loop.irls`, shared with the chunked fit) driven by
+:class:`InMemory`: :func:`working_response` (z and w on the informative rows), the WLS step
 (:mod:`rglm.engines.irls.wls`: factored at every iteration, its QR decomposition and effects
-completed for the last step only), :func:`evaluate` (eta, mu, deviance of new
-coefficients), the two step-halvings, :func:`has_converged`, and :mod:`rglm.engines.irls.assemble`
-(the result record).
+completed for the last step only) and :func:`evaluate` (eta, mu, deviance of new
+coefficients); then R's warnings (:mod:`rglm.engines.irls.endwarnings`) and the result
+record (:mod:`rglm.engines.irls.assemble`).
 
 The loop deliberately reproduces R's bookkeeping: the returned working weights, QR, R and
 effects belong to the last WLS step (computed at the previous iterate's mu), while the
@@ -16,68 +17,60 @@ exactly that, not a refit at the final estimate.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
 
-from rglm.errors import RError, rwarn
+from rglm.errors import RError
 from rglm.families import gaussian
 from rglm.engines.irls.assemble import assemble, fit_empty
-from rglm.engines.irls.control import GlmControl, as_control
+from rglm.engines.irls.control import as_control
+from rglm.engines.irls.endwarnings import extreme_fits, warn_after_loop
+from rglm.engines.irls.loop import IrlsOutcome, Progress, irls
 from rglm.engines.irls.records import GlmFitResult
 from rglm.engines.irls.setup import FitData, deparse_names, deviance, means, mu_eta_at, prepare
 from rglm.engines.irls.wls import WlsStep, weighted_design, wls_step, wls_tolerance
-from rglm.linalg.qr import LSFit
 
-__all__ = ["glm_fit", "initial_eta", "working_response", "evaluate", "has_converged",
-           "Iterate", "Working", "IrlsOutcome"]
+__all__ = ["glm_fit", "initial_eta", "working_response", "evaluate", "InMemory", "Iterate",
+           "Working", "WlsProblem"]
 
 
 @dataclass(frozen=True)
 class Iterate:
-    """Coefficients and what they imply (R's ``start``, ``eta``, ``mu``, ``dev``)."""
+    """Coefficients and what they imply (R's ``start``, ``eta``, ``mu``, ``dev``).
 
-    coef: np.ndarray
-    eta: np.ndarray
-    mu: np.ndarray
-    dev: float
-
-
-@dataclass(frozen=True)
-class Working:
-    """Working response and weights on the informative rows ``good``.
-
-    ``z`` is None in the record the IRLS keeps after its WLS step, which needs only
-    ``z * w``: ``glm.fit`` returns ``good`` and ``w^2`` but not ``z``.
-    """
-
-    good: np.ndarray
-    z: Optional[np.ndarray]
-    w: np.ndarray
-
-
-@dataclass(frozen=True)
-class IrlsOutcome:
-    """State when the loop ends.
-
-    ``coef`` is R's ``coef`` (None if no iteration completed); ``eta``/``mu``/``dev``
-    those of the last accepted coefficients; ``fit``/``working`` those of the last WLS
-    (``working`` without ``z``, and None once the loop has stopped for want of informative
-    rows: ``informative`` is then False, and glm.fit fails before using either).
+    ``dev`` is None until computed: for the starting values until they are found valid,
+    and while R's inner loop 2 halves a step (it computes no deviance there).
     """
 
     coef: Optional[np.ndarray]
     eta: np.ndarray
     mu: np.ndarray
-    dev: float
-    fit: Optional[LSFit]
-    working: Optional[Working]
-    iter: int
-    converged: bool
-    boundary: bool
-    informative: bool = True
+    dev: Optional[float]
+
+
+@dataclass(frozen=True)
+class Working:
+    """Working response ``z`` and weights ``w`` on the informative rows ``good``."""
+
+    good: np.ndarray
+    z: np.ndarray
+    w: np.ndarray
+
+
+@dataclass(frozen=True)
+class WlsProblem:
+    """One step's weighted least-squares problem: R's ``good``, ``w`` and ``z * w``.
+
+    ``z`` itself is not kept: the WLS needs only ``z * w``, and ``glm.fit`` returns
+    ``good`` and ``w^2`` but not ``z``; ``zw`` is None once the step is solved and
+    completed (:func:`_settled`).
+    """
+
+    good: np.ndarray
+    w: np.ndarray
+    zw: Optional[np.ndarray]
 
 
 def _valid(family, eta, mu) -> bool:
@@ -85,13 +78,6 @@ def _valid(family, eta, mu) -> bool:
     valideta = getattr(family, "valideta", None)
     validmu = getattr(family, "validmu", None)
     return bool((valideta is None or valideta(eta)) and (validmu is None or validmu(mu)))
-
-
-def _trace(text: str, value: float, suffix: str = "") -> None:
-    """Print a trace line as R's ``cat()`` would (7 significant digits)."""
-    from rglm.render.rformat import format_number  # printing is a later layer: lazy
-
-    sys.stdout.write(f"{text}{format_number(value, digits=7)}{suffix}\n")
 
 
 def initial_eta(data: FitData, etastart, start) -> tuple[np.ndarray, Optional[np.ndarray]]:
@@ -161,147 +147,60 @@ def _working_w(weights, mu_eta, variance) -> np.ndarray:
     return np.sqrt(w, out=w)
 
 
-def _weighted_response(working: Working) -> tuple[Working, np.ndarray]:
-    """``z * w`` for the WLS step, and the working record without ``z``."""
-    return replace(working, z=None), working.z * working.w
+def evaluate(data: FitData, coef: np.ndarray, with_deviance: bool = True) -> Iterate:
+    """Linear predictor (all rows, offset included), means and deviance of ``coef``.
 
-
-def evaluate(data: FitData, coef: np.ndarray) -> Iterate:
-    """Linear predictor (all rows, offset included), means and deviance of ``coef``."""
+    ``with_deviance=False`` leaves the deviance undone (None), as R's inner loop 2 does.
+    """
     eta = data.x @ coef
     eta += data.offset
     mu = means(data, eta)
-    return Iterate(coef=coef, eta=eta, mu=mu, dev=deviance(data, mu))
+    return Iterate(coef=coef, eta=eta, mu=mu,
+                   dev=deviance(data, mu) if with_deviance else None)
 
 
-def _unpivot(step: WlsStep, nvars: int) -> np.ndarray:
-    """``start[fit$pivot] <- fit$coefficients``: aliased columns get coefficient 0."""
-    coef = np.empty(nvars)
-    coef[step.pivot] = step.coefficients
-    return coef
+@dataclass(frozen=True, eq=False)
+class InMemory:
+    """The in-memory :class:`~rglm.engines.irls.loop.IrlsEngine`: all rows at once.
 
+    Attributes
+    ----------
+    data : FitData
+    tol : float
+        The WLS rank tolerance (:func:`~rglm.engines.irls.wls.wls_tolerance`).
+    """
 
-def _check_rank(step: WlsStep, nobs: int, nvars: int, singular_ok: bool) -> None:
-    rank = step.rank
-    if nobs < rank:
-        noun = "observation" if nobs == 1 else "observations"
-        raise RError(f"X matrix has rank {rank}, but only {nobs} {noun}")
-    if not singular_ok and rank < nvars:
-        raise RError("singular fit encountered")
+    data: FitData
+    tol: float
 
+    def start(self, eta: np.ndarray, coef: Optional[np.ndarray]) -> Iterate:
+        """The starting point: ``mu = linkinv(eta)``, its deviance not yet computed."""
+        return Iterate(coef=coef, eta=eta, mu=means(self.data, eta), dev=None)
 
-def _halve_divergence(data: FitData, current: Iterate, coefold, control: GlmControl) -> Iterate:
-    """Halve the step towards ``coefold`` until the deviance is finite (R's inner loop 1)."""
-    if coefold is None:
-        raise RError("no valid set of coefficients has been found: please supply starting values")
-    rwarn("step size truncated due to divergence")
-    halvings = 1
-    while not np.isfinite(current.dev):
-        if halvings > control.maxit:
-            raise RError("inner loop 1; cannot correct step size")
-        halvings += 1
-        current = evaluate(data, (current.coef + coefold) / 2)
-    if control.trace:
-        _trace("Step halved: new deviance = ", current.dev)
-    return current
+    def problem(self, at: Iterate) -> Optional[WlsProblem]:
+        working = working_response(self.data, at.eta, at.mu)
+        if working is None:
+            return None
+        zw = working.z * working.w
+        return WlsProblem(good=working.good, w=working.w, zw=zw)
 
+    def solve(self, problem: WlsProblem, previous: Optional[WlsStep]) -> WlsStep:
+        # Refilling the previous step's work array supersedes that step, whose pending
+        # LSFit (held in this memory) is never needed: R keeps only the last step's.
+        xw = weighted_design(self.data.x, problem.good, problem.w,
+                             out=None if previous is None else previous.xw)
+        return wls_step(xw, problem.zw, self.tol, previous=previous)
 
-def _halve_out_of_bounds(data: FitData, current: Iterate, coefold, control: GlmControl) -> Iterate:
-    """Halve the step towards ``coefold`` until eta and mu are valid (R's inner loop 2)."""
-    if coefold is None:
-        raise RError("no valid set of coefficients has been found: please supply starting values")
-    rwarn("step size truncated: out of bounds")
-    halvings = 1
-    while not _valid(data.family, current.eta, current.mu):
-        if halvings > control.maxit:
-            raise RError("inner loop 2; cannot correct step size")
-        halvings += 1
-        # R does not recompute the deviance inside this loop, only once it is left.
-        coef = (current.coef + coefold) / 2
-        eta = data.x @ coef + data.offset
-        current = Iterate(coef=coef, eta=eta, mu=means(data, eta), dev=np.nan)
-    current = Iterate(coef=current.coef, eta=current.eta, mu=current.mu,
-                      dev=deviance(data, current.mu))
-    if control.trace:
-        _trace("Step halved: new deviance = ", current.dev)
-    return current
+    def evaluate(self, coef: np.ndarray, progress: Progress, deviance: bool = True) -> Iterate:
+        return evaluate(self.data, coef, with_deviance=deviance)
 
+    def with_deviance(self, trial: Iterate) -> Iterate:
+        if trial.dev is not None:
+            return trial
+        return replace(trial, dev=deviance(self.data, trial.mu))
 
-def has_converged(dev: float, devold: float, epsilon: float) -> bool:
-    """R's rule: ``|dev - devold| / (|dev| + 0.1) < epsilon``."""
-    return abs(dev - devold) / (abs(dev) + 0.1) < epsilon
-
-
-def irls(data: FitData, eta: np.ndarray, coefold, control: GlmControl,
-         singular_ok: bool) -> IrlsOutcome:
-    """The IRLS loop, ``for (iter in 1:maxit)``, with R's breaks and step-halvings."""
-    mu = means(data, eta)
-    if not _valid(data.family, eta, mu):
-        raise RError("cannot find valid starting values: please specify some")
-    devold = deviance(data, mu)
-    current = Iterate(coef=coefold, eta=eta, mu=mu, dev=devold)
-    tol = wls_tolerance(control.epsilon)
-    coef, step, working, buffer = None, None, None, None
-    boundary = converged = False
-    informative = True
-    iteration = 0
-    for iteration in range(1, control.maxit + 1):
-        # The previous step's weights are superseded now (and, should no row be
-        # informative, glm.fit fails before using them).
-        working = None
-        step_working = working_response(data, current.eta, current.mu)
-        if step_working is None:
-            converged, informative = False, False
-            rwarn(f"no observations informative at iteration {iteration}")
-            break
-        working, zw = _weighted_response(step_working)
-        del step_working
-        # Refilling the work array supersedes the previous step, whose pending LSFit
-        # (held in this memory) is never needed: R keeps only the last step's.
-        xw = weighted_design(data.x, working.good, working.w, out=buffer)
-        step = wls_step(xw, zw, tol, previous=step)
-        buffer = xw
-        if not np.isfinite(step.coefficients).all():
-            converged = False
-            rwarn(f"non-finite coefficients at iteration {iteration}")
-            break
-        _check_rank(step, data.nobs, data.nvars, singular_ok)
-        # The previous eta and mu are not needed past this point: free them first.
-        del current
-        current = evaluate(data, _unpivot(step, data.nvars))
-        if control.trace:
-            _trace("Deviance = ", current.dev, f" Iterations - {iteration}")
-        boundary = False
-        if not np.isfinite(current.dev):
-            current = _halve_divergence(data, current, coefold, control)
-            boundary = True
-        if not _valid(data.family, current.eta, current.mu):
-            current = _halve_out_of_bounds(data, current, coefold, control)
-            boundary = True
-        if has_converged(current.dev, devold, control.epsilon):
-            converged = True
-            coef = current.coef
-            break
-        devold = current.dev
-        coef = coefold = current.coef
-    # Nothing has written to the work array since the last step: finish that one only.
-    fit = None if step is None else step.lsfit
-    return IrlsOutcome(coef=coef, eta=current.eta, mu=current.mu, dev=current.dev, fit=fit,
-                       working=working, iter=iteration, converged=converged, boundary=boundary,
-                       informative=informative)
-
-
-def _warn_after_loop(outcome: IrlsOutcome, family) -> None:
-    """R's post-fit warnings, in R's order."""
-    if not outcome.converged:
-        rwarn("glm.fit: algorithm did not converge")
-    if outcome.boundary:
-        rwarn("glm.fit: algorithm stopped at boundary value")
-    eps = 10 * np.finfo(float).eps
-    if family.family == "binomial" and ((outcome.mu > 1 - eps).any() or (outcome.mu < eps).any()):
-        rwarn("glm.fit: fitted probabilities numerically 0 or 1 occurred")
-    if family.family == "poisson" and (outcome.mu < eps).any():
-        rwarn("glm.fit: fitted rates numerically 0 occurred")
+    def valid(self, trial: Iterate) -> bool:
+        return _valid(self.data.family, trial.eta, trial.mu)
 
 
 def glm_fit(x, y, weights=None, start=None, etastart=None, mustart=None, offset=None,
@@ -354,6 +253,22 @@ def glm_fit(x, y, weights=None, start=None, etastart=None, mustart=None, offset=
     eta, coefold = initial_eta(data, etastart, start)
     # The starting means have served: an n-vector less for the rest of the fit.
     data = replace(data, mustart=None)
-    outcome = irls(data, eta, coefold, control, singular_ok)
-    _warn_after_loop(outcome, family)
+    engine = InMemory(data=data, tol=wls_tolerance(control.epsilon))
+    outcome = irls(engine, engine.start(eta, coefold), coefold, nobs=data.nobs,
+                   nvars=data.nvars, control=control, singular_ok=singular_ok)
+    warn_after_loop(outcome.converged, outcome.boundary, family,
+                    extreme_fits(family, outcome.current.mu))
+    outcome = _settled(outcome)
     return assemble(data, outcome, control, intercept)
+
+
+def _settled(outcome: IrlsOutcome) -> IrlsOutcome:
+    """The loop's outcome with its last WLS step completed (R's ``fit``) and the step's
+    weighted response let go: an n-vector less while the result is assembled."""
+    step, problem = outcome.step, outcome.problem
+    if step is not None:
+        step = WlsStep(coefficients=step.coefficients, pivot=step.pivot, rank=step.rank,
+                       fit=step.lsfit)
+    if problem is not None:
+        problem = replace(problem, zw=None)
+    return replace(outcome, step=step, problem=problem)

@@ -70,10 +70,12 @@ class WlsStep:
         declined); None while it is pending.
     factor : UnpivotedFactor or None
         The kernel's factorisation when the fit is pending.
-    xw, zw : ndarray or None
-        The weighted design and response the pending fit is finished from. ``xw`` is
-        the IRLS's reusable work array: :attr:`lsfit` must be read before the array is
-        refilled, and it writes the compact QR into it.
+    xw : ndarray or None
+        The weighted design, the IRLS's reusable work array: a pending fit is finished
+        from it (:attr:`lsfit` must be read before the array is refilled, and writes the
+        compact QR into it); a complete fit's decomposition already lies in it.
+    zw : ndarray or None
+        The weighted response a pending fit is finished from.
     """
 
     coefficients: np.ndarray
@@ -127,7 +129,7 @@ def wls_step(xw: np.ndarray, zw: np.ndarray, tol: float,
     if factor is None:
         fit = dqrls(xw, zw, tol, overwrite_x=True)
         return WlsStep(coefficients=fit.coefficients, pivot=fit.qr.pivot, rank=fit.qr.rank,
-                       fit=fit)
+                       fit=fit, xw=xw)
     p = xw.shape[1]
     return WlsStep(coefficients=factor.coefficients, pivot=np.arange(p), rank=p,
                    factor=factor, xw=xw, zw=zw)

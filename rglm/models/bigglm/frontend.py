@@ -223,3 +223,8 @@ def _data_node(data, namespace) -> ast.Node:
     if isinstance(data, pd.DataFrame):
         return data_node(data, namespace)
     return value_node(data, namespace, "data")
+
+
+#: bigglm()'s formals, in order: the arguments update() accepts, as the call orders them.
+BIGGLM_FORMALS = ("formula", "data", "family", "weights", "offset", "chunksize", "start",
+                  "control", "levels", "progress", "na.action")

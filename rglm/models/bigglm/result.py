@@ -17,21 +17,23 @@ from typing import Any, Mapping, Optional
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.linalg import solve_triangular
 
 from rglm.errors import RError, rwarn
-from rglm.models.glm.anova import anova
-from rglm.inference.anova_table import deviance_magnitude, exact_zero
+from rglm.generics import vcov as vcov_of
+from rglm.inference.anova_table import (Anova, apply_test, column, make_anova, na_column,
+                                        resolve_test)
 from rglm.engines.chunked.irls import ChunkedFitResult
+from rglm.formula.deparse import deparse, deparse1
 from rglm.formula.design import model_matrix
 from rglm.formula.frame import model_frame
 from rglm.formula.response import model_offset
 from rglm.formula.terms import delete_response
-from rglm.models.glm.summary import GLMSummary, summary, summary_from_qr, vcov
+from rglm.models.glm.summary import GLMSummary, dispersion_from_pearson, summary_from_qr
+from rglm.render.anova import anova_models_heading
 
 __all__ = ["BigGLM", "DroppedRows", "BigGLMPrediction", "summary_bigglm",
-           "predict_bigglm", "anova_bigglm", "AnovaBigGLM"]
+           "predict_bigglm", "anova_bigglm"]
 
 #: R's component names of a bigglm fit with glm's values (dots for underscores).
 R_COMPONENTS = ("coefficients", "rank", "qr", "R", "family", "deviance", "aic",
@@ -88,6 +90,8 @@ class BigGLM:
     level_passes : int
         Passes made to find factor levels (0 or 1).
     """
+
+    R_CLASS = ("bigglm", "biglm")
 
     fit: ChunkedFitResult = field(repr=False)
     call: Any = field(repr=False)
@@ -175,18 +179,18 @@ class BigGLM:
 
     def vcov(self, complete: bool = True, dispersion: Optional[float] = None) -> pd.DataFrame:
         """R: ``vcov(fit)``; see :func:`rglm.vcov`."""
-        return vcov(self, complete, dispersion)
+        return vcov_of(self, complete, dispersion)
 
-    def predict(self, newdata, type: str = "link", se_fit: bool = False,
+    def predict(self, newdata=None, type: str = "link", se_fit: bool = False,
                 dispersion: Optional[float] = None):
         """R: ``predict(fit, newdata, type, se.fit)``; see :func:`predict_bigglm`."""
         return predict_bigglm(self, newdata, type, se_fit, dispersion)
 
     # ---- printing -------------------------------------------------------------------
     def __str__(self) -> str:
-        from rglm.render.objects import format_glm_object
+        from rglm.models.glm.result import format_glm_fit
 
-        return format_glm_object(self)
+        return format_glm_fit(self)
 
     __repr__ = __str__
 
@@ -201,18 +205,8 @@ def _dispersion(fit: BigGLM) -> tuple[float, bool]:
     The Pearson statistic ``sum(w r^2)`` over positive working weights was summed over
     the chunks during the fit's last pass.
     """
-    family = fit.family
-    fixed = getattr(family, "dispersion", None)
-    if fixed is not None and not np.isnan(fixed):
-        return float(fixed), False
-    if family.family in ("poisson", "binomial"):
-        return 1.0, False
-    df_r = fit.df_residual
-    if df_r <= 0:
-        return float("nan"), True
-    if fit.fit.n_zero_working > 0:
-        rwarn("observations with zero weight not used for calculating dispersion")
-    return float(fit.fit.pearson / df_r), True
+    return dispersion_from_pearson(fit.family, fit.df_residual, lambda: fit.fit.pearson,
+                                   fit.fit.n_zero_working > 0)
 
 
 def summary_bigglm(fit: BigGLM, dispersion: Optional[float] = None,
@@ -220,7 +214,8 @@ def summary_bigglm(fit: BigGLM, dispersion: Optional[float] = None,
     """Summarise a chunked fit exactly as summary.glm summarises the in-memory fit.
 
     R: ``stats::summary.glm(object, dispersion, correlation, symbolic.cor)``; registered
-    as the :func:`rglm.summary` method for :class:`BigGLM` (so ``rglm.vcov`` works too).
+    as the :func:`rglm.summary` method for :class:`BigGLM` (so glm's ``vcov`` method
+    works too).
 
     The covariance is ``dispersion * chol2inv(R)`` from the last least-squares step's
     ``R`` (as glm); ``deviance_resid`` is empty (no per-observation values are kept).
@@ -231,9 +226,6 @@ def summary_bigglm(fit: BigGLM, dispersion: Optional[float] = None,
         disp, est_disp = float(dispersion), False
     return summary_from_qr(fit, fit.qr.qr, fit.qr.pivot, disp, est_disp,
                            pd.Series([], dtype=float), correlation, symbolic_cor)
-
-
-summary.register(BigGLM)(summary_bigglm)
 
 
 # -- predict -----------------------------------------------------------------------------
@@ -249,7 +241,7 @@ class BigGLMPrediction:
         return getattr(self, name.replace(".", "_"))
 
 
-def predict_bigglm(fit: BigGLM, newdata: pd.DataFrame, type: str = "link",
+def predict_bigglm(fit: BigGLM, newdata: Optional[pd.DataFrame] = None, type: str = "link",
                    se_fit: bool = False, dispersion: Optional[float] = None):
     """Predictions for new data, coded through the fit's stored levels and contrasts.
 
@@ -308,35 +300,14 @@ def _new_design(fit: BigGLM, newdata: pd.DataFrame):
 
 
 # -- anova -------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class AnovaBigGLM:
-    """R's analysis-of-deviance table for nested fits (class ``"anova"``).
-
-    Attributes
-    ----------
-    table : pandas.DataFrame
-        Rows ``"1"``, ``"2"``, ...; columns ``Resid. Df``, ``Resid. Dev``, ``Df``,
-        ``Deviance`` and, with a test, ``Pr(>Chi)`` / ``F``, ``Pr(>F)`` / ``Cp``.
-    heading : tuple of str
-        ``"Analysis of Deviance Table\\n"`` and the models' formulas.
-    """
-
-    table: pd.DataFrame
-    heading: tuple
-
-    def __str__(self) -> str:
-        return _format_anova(self.table, self.heading)
-
-    __repr__ = __str__
-
-
 def anova_bigglm(*fits: BigGLM, dispersion: Optional[float] = None, test: Any = None
-                 ) -> AnovaBigGLM:
+                 ) -> Anova:
     """Compare nested chunked fits by their deviances.
 
     R: ``stats:::anova.glmlist(object, dispersion, test)`` (R >= 4.4 defaults: a
     ``"Chisq"`` test for a fixed dispersion, ``"F"`` for an estimated one;
-    ``test=False`` gives none).
+    ``test=False`` gives none), the same table as :func:`rglm.models.glm.anova.anova_glm`
+    gives for glm fits of the same data (:func:`rglm.inference.anova_table.apply_test`).
 
     Parameters
     ----------
@@ -345,12 +316,18 @@ def anova_bigglm(*fits: BigGLM, dispersion: Optional[float] = None, test: Any = 
     dispersion : float, optional
         Default: the summary dispersion of the model with the fewest residual df.
     test : {None, False, "Chisq", "LRT", "F", "Cp"}
+        Unique abbreviations are accepted, as R's ``match.arg``. ``"Rao"`` needs the
+        working residuals and weights, which a bigglm fit does not keep.
 
     Returns
     -------
-    AnovaBigGLM
+    Anova
         ``print()`` gives R's ``print.anova`` text.
     """
+    test = resolve_test(test)
+    if test == "Rao":
+        raise RError("a bigglm fit keeps no working residuals and weights: "
+                     "test = \"Rao\" is not available")
     fits = _same_response(list(fits))
     if len(fits) < 2:
         raise RError("anova_bigglm() needs at least two fits of the same response")
@@ -358,27 +335,18 @@ def anova_bigglm(*fits: BigGLM, dispersion: Optional[float] = None, test: Any = 
         raise RError("models were not all fitted to the same size of dataset")
     resdf = np.array([f.df_residual for f in fits], dtype=float)
     resdev = np.array([f.deviance for f in fits])
-    table = pd.DataFrame({"Resid. Df": resdf, "Resid. Dev": resdev,
-                          "Df": np.r_[np.nan, -np.diff(resdf)],
-                          "Deviance": np.r_[np.nan, -np.diff(resdev)]},
-                         index=[str(i + 1) for i in range(len(fits))])
+    cols = [column("Resid. Df", resdf), column("Resid. Dev", resdev),
+            na_column("Df", -np.diff(resdf)), na_column("Deviance", -np.diff(resdev))]
     big = fits[int(np.argmin(resdf))]
-    test = _choose_test(big.family, dispersion, test)
-    if test:
-        scale = float(dispersion) if dispersion is not None else \
-            summary_bigglm(big).dispersion
-        df_scale = _df_dispersion(big, scale, dispersion, resdf)
-        if not (test == "F" and df_scale == 0):
-            table = _stat_anova(table, test, scale, df_scale, big.nobs, big.family)
-    width = len(str(len(fits)))
-    models = "\n".join(f"Model {str(i + 1).rjust(width)}: {f.formula}"
-                       for i, f in enumerate(fits))
-    return AnovaBigGLM(table=table, heading=("Analysis of Deviance Table\n", models))
+    cols = apply_test(cols, test, big.family, dispersion,
+                      lambda: summary_bigglm(big).dispersion, big.df_residual,
+                      float(resdf.min()), big.nobs)
+    formulas = ["\n".join(deparse(f.terms.formula)) for f in fits]
+    return make_anova(cols, [str(i + 1) for i in range(len(fits))],
+                      anova_models_heading(formulas))
 
 
 def _same_response(fits: list) -> list:
-    from rglm.formula.deparse import deparse1
-
     def response(f):
         node = f.terms.response_node
         return None if node is None else deparse1(node)
@@ -390,75 +358,3 @@ def _same_response(fits: list) -> list:
         rwarn(f"models with response {', '.join(dropped)} removed because response "
               "differs from model 1")
     return keep
-
-
-def _choose_test(family, dispersion, test):
-    if test is False:
-        return None
-    if test is not None:
-        if test not in ("Chisq", "LRT", "F", "Cp"):
-            raise RError(f"'test' must be one of \"Chisq\", \"LRT\", \"F\", \"Cp\", not {test!r}")
-        return test
-    if dispersion is not None:
-        return "Chisq"
-    fixed = getattr(family, "dispersion", None)
-    if fixed is None:
-        return None
-    return "F" if np.isnan(fixed) else "Chisq"
-
-
-def _df_dispersion(big: BigGLM, scale: float, given, resdf) -> float:
-    fixed = getattr(big.family, "dispersion", None)
-    if given is not None:
-        return np.inf
-    if fixed is None:
-        return np.inf if scale == 1 else float(np.min(resdf))
-    return float(big.df_residual) if np.isnan(fixed) else np.inf
-
-
-def _stat_anova(table: pd.DataFrame, test: str, scale: float, df_scale: float, n: int,
-                family) -> pd.DataFrame:
-    """R: ``stats:::stat.anova`` for the deviance column; a deviance difference that is
-    zero in exact arithmetic is tested as 0 (see :func:`rglm.inference.anova_table.stat_anova`)."""
-    out = table.copy()
-    dfs = table["Df"].to_numpy()
-    dev = table["Deviance"].to_numpy()
-    zero = exact_zero(dev, deviance_magnitude(table["Resid. Dev"].to_numpy(dtype=float)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if test in ("Chisq", "LRT"):
-            vals = np.where(zero, 0.0, dev / scale * np.sign(dfs))
-            vals[(dfs == 0) | (vals < 0)] = np.nan
-            out["Pr(>Chi)"] = stats.chi2.sf(vals, np.abs(dfs))
-        elif test == "F":
-            if np.isinf(df_scale):
-                name = family.family
-                rwarn(f"using F test with a '{name}' family is inappropriate"
-                      if name in ("binomial", "poisson")
-                      else "using F test with a fixed dispersion is inappropriate")
-            fvalue = np.where(zero, 0.0, dev / dfs / scale)
-            fvalue[(dfs == 0) | (fvalue < 0)] = np.nan
-            out["F"] = fvalue
-            out["Pr(>F)"] = stats.chi2.sf(fvalue * np.abs(dfs), np.abs(dfs)) \
-                if np.isinf(df_scale) else stats.f.sf(fvalue, np.abs(dfs), df_scale)
-        else:
-            out["Cp"] = table["Resid. Dev"].to_numpy() + 2 * scale * (n - table["Resid. Df"])
-    return out
-
-
-def _format_anova(table: pd.DataFrame, heading: tuple) -> str:
-    """R's ``print.anova`` (digits 5, NA cells blank)."""
-    from rglm.render.coefmat import format_coefmat
-
-    cols = list(table.columns)
-    has_p = cols[-1].startswith(("P(", "Pr("))
-    tst = [i for i, c in enumerate(cols) if c[1:7] == " value" or c in ("F", "Cp", "Chisq")]
-    zap = [i for i, c in enumerate(cols)
-           if not (has_p and i == len(cols) - 1) and i not in tst and not c.endswith("Df")]
-    body = format_coefmat(table.to_numpy(dtype=float), list(table.index), cols, digits=5,
-                          has_pvalue=has_p, p_values=has_p, cs_ind=(), zap_ind=zap,
-                          tst_ind=tst, na_print="")
-    # cat(heading, sep = "\n") ends every element with a newline.
-    return "".join(h + "\n" for h in heading) + body
-
-
-anova.register(BigGLM)(anova_bigglm)

@@ -9,81 +9,29 @@ estimated, none for a family without a ``dispersion`` element (negative binomial
 
 from __future__ import annotations
 
-import math
-from functools import singledispatch
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import numpy as np
 
 from rglm.errors import RError, rwarn
 from rglm.engines.irls.irls import glm_fit
 from rglm.formula.deparse import deparse, deparse1, deparse_string
-from rglm.inference.anova_table import (Anova, column, make_anova, match_arg, na_column,
-                                      squote, stat_anova)
+from rglm.generics import anova
+from rglm.inference.anova_table import (Anova, apply_test, column, make_anova, na_column,
+                                      resolve_test, squote)
 from rglm.models.glm.result import GLM
 from rglm.models.glm.summary import estimate_dispersion
+from rglm.render.anova import anova_glm_heading, anova_models_heading
 
 __all__ = ["anova", "anova_glm", "Anova"]
 
-TESTS = ("Rao", "LRT", "Chisq", "F", "Cp")
-
-
-def _resolve_test(test: Any) -> Union[str, None, bool]:
-    """Check ``test`` as R's ``stat.anova`` would (None: choose; False: no test)."""
-    if test is None or test is False:
-        return test
-    name = match_arg(test, TESTS)
-    if name == "Rao" and test != "Rao":
-        # R computes the scores only for test == "Rao" exactly; a partial "Ra" leaves
-        # stat.anova without a Rao column.
-        raise RError("undefined columns selected")
-    return name
-
-
-def _family_dispersion(family) -> Optional[float]:
-    """The family's ``dispersion`` element (None when the family has none)."""
-    return getattr(family, "dispersion", None)
-
-
-def _default_test(family, dispersion: Optional[float]) -> Union[str, bool]:
-    """R >= 4.4: Chisq with a given dispersion, else F (estimated) or Chisq (fixed)."""
-    if dispersion is not None:
-        return "Chisq"
-    fam_disp = _family_dispersion(family)
-    if fam_disp is None:
-        return False
-    return "F" if math.isnan(fam_disp) else "Chisq"
-
-
-def _warn_f_fixed(family) -> None:
-    name = family.family
-    if name in ("binomial", "poisson"):
-        rwarn(f"using F test with a '{name}' family is inappropriate")
-    else:
-        rwarn("using F test with a fixed dispersion is inappropriate")
-
-
 def _apply_test(columns: list, test, big: GLM, dispersion: Optional[float],
                 df_estimated: float, n: int, magnitude: Optional[np.ndarray] = None) -> list:
-    """R >= 4.4's choice of dispersion and its df, then ``stat.anova`` (``magnitude``:
-    see :func:`rglm.inference.anova_table.stat_anova`)."""
-    if test is None:
-        test = _default_test(big.family, dispersion)
-    if test is False:
-        return columns
-    if dispersion is None:
-        dispersion = estimate_dispersion(big)[0]
-    fam_disp = _family_dispersion(big.family)
-    if fam_disp is None:
-        df_disp = math.inf if dispersion == 1 else df_estimated
-    else:
-        df_disp = big.df_residual if math.isnan(fam_disp) else math.inf
-    if test == "F" and df_disp == 0:
-        return columns
-    if test == "F" and math.isinf(df_disp):
-        _warn_f_fixed(big.family)
-    return stat_anova(columns, test, float(dispersion), df_disp, n,
-                      magnitude if test == "Rao" else None)
+    """:func:`rglm.inference.anova_table.apply_test` against ``big``'s family, residual
+    df and summary dispersion."""
+    return apply_test(columns, test, big.family, dispersion,
+                      lambda: estimate_dispersion(big)[0], big.df_residual, df_estimated, n,
+                      magnitude)
 
 
 def _response_y(fit: GLM) -> np.ndarray:
@@ -142,11 +90,10 @@ def _anova_glm(fit: GLM, test, dispersion: Optional[float]) -> Anova:
     family = fit.family
     response = deparse1(fit.terms.variables[fit.terms.response]) \
         if fit.terms.response is not None else ""
-    title = (f"Analysis of Deviance Table\n\nModel: {family.family}, link: {family.link}"
-             f"\n\nResponse: {response}\n\nTerms added sequentially (first to last)\n\n")
     magnitude = np.concatenate([[np.nan], total[:nrow - 1]])
     cols = _apply_test(cols, test, fit, dispersion, fit.df_residual, x.shape[0], magnitude)
-    return make_anova(cols, ["NULL"] + labels, [title])
+    return make_anova(cols, ["NULL"] + labels,
+                      anova_glm_heading(family.family, family.link, response))
 
 
 def _lhs_text(fit: GLM) -> str:
@@ -186,14 +133,11 @@ def _anova_glmlist(fits: list, test, dispersion: Optional[float]) -> Anova:
         cols.append(na_column("Rao", scores))
         magnitude = np.concatenate([[np.nan], totals])
     formulas = ["\n".join(deparse(f.terms.formula)) for f in fits]
-    width = len(str(k))
-    topnote = "\n".join(f"Model {str(i + 1).rjust(width)}: {form}"
-                        for i, form in enumerate(formulas))
     big = fits[int(np.argmin(rdf))]
     cols = _apply_test(cols, test, big, dispersion, float(rdf.min()), len(big.fit.residuals),
                        magnitude)
     return make_anova(cols, [str(i + 1) for i in range(k)],
-                      ["Analysis of Deviance Table\n", topnote])
+                      anova_models_heading(formulas))
 
 
 def _consecutive_scores(fits: list, rdf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -254,14 +198,8 @@ def anova_glm(fit: GLM, *more_fits: GLM, test: Any = None,
     if not isinstance(fit, GLM):
         raise RError(f"no applicable method for 'anova' applied to an object of class "
                      f"\"{type(fit).__name__}\"")
-    test = _resolve_test(test)
+    test = resolve_test(test)
     others = [m for m in more_fits if isinstance(m, GLM)]
     if others:
         return _anova_glmlist([fit] + others, test, dispersion)
     return _anova_glm(fit, test, dispersion)
-
-
-#: ``rglm.anova(fit, *more, test=, dispersion=)``: R's generic ``anova()``, dispatching on
-#: the class of the first fit as R does: :func:`anova_glm` for glm fits; ``BigGLM`` and
-#: ``NegBinGLM`` register their methods in their own modules.
-anova = singledispatch(anova_glm)

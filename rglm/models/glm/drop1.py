@@ -15,44 +15,28 @@ theta fixed at the value of its last IRLS (``object$family``), dispersion 1 from
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Optional, Sequence, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
-from rglm.errors import RError, rwarn
+from rglm.errors import rwarn
 from rglm.engines.irls.irls import glm_fit
 from rglm.formula import ast
 from rglm.formula.deparse import deparse
 from rglm.formula.design import model_matrix
 from rglm.formula.response import model_offset, model_response, model_weights
-from rglm.formula.terms import terms
-from rglm.render.rformat import format_number
+from rglm.generics import extractAIC, summary
 from rglm.inference.anova_table import (Anova, column, make_anova, match_arg, na_column,
-                                      safe_pchisq, safe_pf)
-from rglm.inference.loglik import extractAIC
-from rglm.inference.scope import add_scope, drop_scope, sorted_label, updated_formula
-from rglm.models.glm.summary import summary
+                                        safe_pchisq, safe_pf)
+from rglm.inference.drop1 import add_terms, drop_terms
+from rglm.inference.scope import sorted_label, updated_formula
 from rglm.inference.update import evaluate_call
+from rglm.render.anova import term_changes_heading
 
 __all__ = ["drop1", "add1"]
 
 _TESTS = ("none", "Rao", "LRT", "Chisq", "F")
-
-
-def _is_formula(scope: Any) -> bool:
-    return not isinstance(scope, (list, tuple)) and not (
-        isinstance(scope, str) and "~" not in scope)
-
-
-def _labels(scope: Union[str, Sequence[str]]) -> list:
-    return [scope] if isinstance(scope, str) else [str(s) for s in scope]
-
-
-def _scale_heading(scale: Optional[float]) -> list:
-    if scale is not None and scale > 0:
-        return [f"\nscale:  {format_number(float(scale))} \n"]
-    return []
 
 
 def _loglik(dev: np.ndarray, fit, scale: float, dispersion: float, n: int) -> np.ndarray:
@@ -138,8 +122,11 @@ def _warn_f(family: str, quoted: bool) -> None:
 
 
 def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
-          test: str = "none", k: float = 2) -> Anova:
+          test: str = "none", k: float = 2, trace: int = 0) -> Anova:
     """Drop each term in turn. R: ``drop1(object, scope, scale = 0, test, k = 2)`` for glm.
+
+    Registered as glm's :func:`rglm.generics.drop1` method (R's ``drop1.glm``); a glm.nb
+    fit has no method of its own and gets this one, as in R.
 
     Parameters
     ----------
@@ -155,6 +142,8 @@ def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
         ``"Chisq"`` is ``"LRT"``; unique abbreviations are accepted.
     k : float
         Penalty per parameter in the AIC (``log(n)`` for BIC).
+    trace : int
+        Accepted and ignored, as R's ``drop1.glm`` takes ``step()``'s ``trace`` in ``...``.
 
     Returns
     -------
@@ -174,15 +163,7 @@ def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
     n = x.shape[0]
     assign = np.asarray(fit.model_matrix.assign)
     labels = list(fit.terms.term_labels)
-    if scope is None:
-        scope = list(drop_scope(fit))
-    else:
-        if _is_formula(scope):
-            scope = list(terms(updated_formula(fit, scope)).term_labels)
-        else:
-            scope = _labels(scope)
-        if not all(s in labels for s in scope):
-            raise RError("scope is not a subset of term labels")
+    scope = drop_terms(fit, scope)
     y = fit.fit.y
     wt = fit.fit.prior_weights
     ns = len(scope)
@@ -213,9 +194,8 @@ def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
         fs_na = _first_na(fs) | (df_col < 1e-4)
         fs[fs_na] = np.nan
         cols += _f_columns(fs, fs_na, df_col, rdf)
-    heading = ["Single term deletions", "\nModel:", *deparse(fit.terms.formula),
-               *_scale_heading(scale)]
-    return make_anova(cols, ["<none>"] + scope, heading)
+    return make_anova(cols, ["<none>"] + scope,
+                      term_changes_heading(False, deparse(fit.terms.formula), scale))
 
 
 # ---- add1 -----------------------------------------------------------------------------
@@ -262,8 +242,10 @@ def _fstat(dev: np.ndarray, df: np.ndarray, rdf: float) -> list:
 
 
 def add1(fit, scope: Union[str, Sequence[str]], scale: float = 0, test: str = "none",
-         k: float = 2) -> Anova:
+         k: float = 2, trace: int = 0) -> Anova:
     """Add each candidate term in turn. R: ``add1(object, scope, scale = 0, test, k = 2)``.
+
+    Registered as glm's :func:`rglm.generics.add1` method (R's ``add1.glm``).
 
     Parameters
     ----------
@@ -271,7 +253,7 @@ def add1(fit, scope: Union[str, Sequence[str]], scale: float = 0, test: str = "n
     scope : str formula or list of str
         The upper model (``"~ . + x + z"``, ``"~ a * b"``: the terms not in the model
         whose lower-order relatives are all in it, R's ``add.scope``), or term labels.
-    scale, test, k
+    scale, test, k, trace
         As :func:`drop1`.
 
     Returns
@@ -295,9 +277,7 @@ def add1(fit, scope: Union[str, Sequence[str]], scale: float = 0, test: str = "n
     test = match_arg(test, _TESTS)
     if test == "Chisq":
         test = "LRT"
-    scope = list(add_scope(fit, scope)) if _is_formula(scope) else _labels(scope)
-    if not scope:
-        raise RError("no terms in scope for adding to object")
+    scope = add_terms(fit, scope)
     old_labels = list(fit.terms.term_labels)
     new_form = updated_formula(fit, "~ . + " + " + ".join(scope))
     mm, y, wt, offset = _combined_design(fit, new_form)
@@ -341,6 +321,5 @@ def add1(fit, scope: Union[str, Sequence[str]], scale: float = 0, test: str = "n
     elif test == "F":
         _warn_f(fit.family.family, quoted=False)
         cols += _fstat(dev, df_col, float(fit.df_residual))
-    heading = ["Single term additions", "\nModel:", *deparse(fit.terms.formula),
-               *_scale_heading(scale)]
-    return make_anova(cols, ["<none>"] + scope, heading)
+    return make_anova(cols, ["<none>"] + scope,
+                      term_changes_heading(True, deparse(fit.terms.formula), scale))

@@ -22,7 +22,6 @@ from rglm.formula.frame import model_frame
 from rglm.formula.parse import parse_formula
 from rglm.formula.response import model_offset, model_response, model_weights
 from rglm.models.glm.result import GLM
-from rglm.inference.update import Refit, register_refit
 
 __all__ = ["glm", "require_response"]
 
@@ -225,6 +224,3 @@ def _null_deviance_with_offset(mm, xnames, yv, w, off, fam, ctrl, fit) -> float:
 GLM_FORMALS = ("formula", "family", "data", "weights", "subset", "na.action", "start",
                "etastart", "mustart", "offset", "control", "model", "method", "x", "y",
                "singular.ok", "contrasts")
-
-# update() evaluates a glm fit's call again with glm() (R: eval() of the glm(...) call).
-register_refit(GLM, Refit(glm, GLM_FORMALS))

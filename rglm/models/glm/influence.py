@@ -29,7 +29,11 @@ from scipy.linalg import solve_triangular
 
 from rglm.errors import RError
 from rglm.linalg.qr import QR, chol2inv, qr_qy
+from rglm.formula.deparse import deparse
+from rglm.render.display import Printed
+from rglm.render.influence import format_infl, format_infl_summary
 from rglm.render.rformat import DBL_EPSILON
+from rglm.models.glm.result import r_row_names
 from rglm.models.glm.residuals import deviance_residuals, naresid, pearson_residuals
 from rglm.models.glm.summary import estimate_dispersion
 
@@ -290,8 +294,8 @@ def covratio(fit) -> pd.Series:
 # influence.measures
 # ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class InfluenceMeasures:
+@dataclass(frozen=True, eq=False, repr=False)
+class InfluenceMeasures(Printed):
     """R's ``influence.measures(fit)`` (class ``"infl"``).
 
     Attributes
@@ -319,21 +323,37 @@ class InfluenceMeasures:
     def __getitem__(self, name: str) -> Any:
         return getattr(self, name.replace(".", "_"))
 
-    def __str__(self) -> str:
-        from rglm.render.influence import format_infl
+    @property
+    def flags(self) -> np.ndarray:
+        """The flagged cells as plain booleans, an NA flag counting as not flagged.
 
-        return format_infl(self)
+        R: ``is.inf[is.na(is.inf)] <- FALSE`` (``summary.infl``).
+        """
+        return self.is_inf.fillna(False).to_numpy(dtype=bool)
 
-    __repr__ = __str__
+    @property
+    def influential(self) -> np.ndarray:
+        """The rows with any flag. R: ``is.star <- apply(is.inf, 1, any, na.rm = TRUE)``."""
+        return self.flags.any(axis=1)
 
-    def format_summary(self) -> str:
+    def _na(self) -> Optional[np.ndarray]:
+        return None if self.na_mask is None else self.na_mask.to_numpy(dtype=bool)
+
+    def format(self, digits: int = 3) -> str:
+        """R: ``print.infl`` — the table with a ``*`` on the influential rows."""
+        return format_infl(self.infmat.to_numpy(dtype=float), list(self.infmat.columns),
+                           r_row_names(self.infmat.index), self.influential,
+                           deparse(self.call), na=self._na(), digits=digits)
+
+    def format_summary(self, digits: int = 2) -> str:
         """R: ``summary(influence.measures(fit))`` — the flagged rows only."""
-        from rglm.render.influence import format_infl_summary
-
-        return format_infl_summary(self)
-
-    def _repr_pretty_(self, p, cycle) -> None:  # IPython
-        p.text(self.__str__())
+        rows = self.influential
+        na = self._na()
+        return format_infl_summary(
+            self.infmat.to_numpy(dtype=float)[rows], self.flags[rows],
+            list(self.infmat.columns),
+            [r for r, s in zip(r_row_names(self.infmat.index), rows) if s],
+            deparse(self.call), na=None if na is None else na[rows], digits=digits)
 
 
 def _is_influential(infmat: pd.DataFrame, n: int) -> pd.DataFrame:

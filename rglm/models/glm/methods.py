@@ -1,8 +1,13 @@
-"""R's small generics on a glm fit: ``coef``, ``fitted``, ``weights``, ``deviance``, ...
+"""glm's methods of R's generics, and their registration (R: the ``*.glm``, ``*.lm`` and
+``*.default`` methods a ``c("glm", "lm")`` object dispatches to).
 
-Each returns what R's method returns for a ``glm`` object. Vectors by observation go through
-``naresid``/``napredict``, so an ``na.exclude`` fit gives NaN at the omitted rows, as in R;
-the stored components (``fit.fitted_values``, ...) are never padded.
+The small ones are defined here (``coef``, ``fitted``, ``weights``, ``deviance``, ...):
+each returns what R's method returns for a ``glm`` object. Vectors by observation go
+through ``naresid``/``napredict``, so an ``na.exclude`` fit gives NaN at the omitted rows,
+as in R; the stored components (``fit.fitted_values``, ...) are never padded. The others
+live in their own modules (summary, anova, predict, residuals, influence, confint,
+profile, drop1, loglik, sandwich) and are registered at the end of this module, which the
+package imports: whoever holds a :class:`~rglm.models.glm.result.GLM` has its methods.
 """
 
 from __future__ import annotations
@@ -12,14 +17,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rglm import generics
 from rglm.errors import RError
 from rglm.formula.deparse import deparse1
 from rglm.formula.design import model_matrix as build_model_matrix
+from rglm.inference.step import step_class
+from rglm.inference.update import evaluate_call, update
+from rglm.models.glm import (anova, confint, drop1, influence, loglik, predict, profile,
+                             residuals, sandwich, summary)
+from rglm.models.glm.frontend import GLM_FORMALS, glm
 from rglm.models.glm.residuals import naresid, napredict
+from rglm.models.glm.result import GLM
 from rglm.models.glm.summary import estimate_dispersion
 
 __all__ = ["coef", "fitted", "weights", "deviance", "df_residual", "nobs", "formula",
-           "family", "model_matrix", "model_frame", "sigma"]
+           "family", "model_matrix", "model_frame", "sigma", "terms", "StepGLM",
+           "GLM_REFIT"]
 
 WEIGHT_TYPES = ("prior", "working")
 
@@ -106,8 +119,6 @@ def _frame_of(fit):
     """The ModelFrame of a fit: the stored one, else re-evaluated from the call."""
     if fit.frame is not None:
         return fit.frame
-    from rglm.inference.update import evaluate_call
-
     return evaluate_call(fit, {"method": "model.frame"}, frame_object=True)
 
 
@@ -124,8 +135,6 @@ def model_frame(fit, **changes: Any) -> pd.DataFrame:
         raise RError(f"unused argument ({', '.join(sorted(unknown))})")
     if fit.frame is not None and not changes:
         return fit.frame.to_frame()
-    from rglm.inference.update import evaluate_call
-
     return evaluate_call(fit, dict(changes, method="model.frame"))
 
 
@@ -135,3 +144,42 @@ def sigma(fit) -> float:
     The dispersion is ``summary(fit)``'s (1 for binomial and Poisson families).
     """
     return float(np.sqrt(estimate_dispersion(fit)[0]))
+
+
+def terms(fit):
+    """The model's terms. R: ``terms(fit)`` (``terms.default``: ``fit$terms``)."""
+    return fit.terms
+
+
+# ---- registrations ----------------------------------------------------------------
+
+#: update() evaluates a glm fit's call again with glm() (R: eval() of the glm(...) call).
+GLM_REFIT = generics.Refit(glm, GLM_FORMALS)
+
+#: What ``step()`` returns for a glm fit: a GLM with ``anova`` and ``keep``.
+StepGLM = step_class(GLM)
+
+_METHODS = {
+    generics.coef: coef, generics.fitted: fitted, generics.weights: weights,
+    generics.deviance: deviance, generics.df_residual: df_residual, generics.nobs: nobs,
+    generics.formula_of: formula, generics.terms: terms, generics.family: family,
+    generics.model_matrix: model_matrix, generics.model_frame: model_frame,
+    generics.sigma: sigma,
+    generics.summary: summary.summary_glm, generics.vcov: summary.vcov,
+    generics.anova: anova.anova_glm,
+    generics.predict: predict.predict, generics.residuals: residuals.residuals,
+    generics.logLik: loglik.logLik_glm, generics.extractAIC: loglik.extractAIC_glm,
+    generics.drop1: drop1.drop1, generics.add1: drop1.add1,
+    generics.confint: confint.confint, generics.profile: profile.profile,
+    generics.update: update, generics.refit: lambda fit: GLM_REFIT,
+    generics.estfun: sandwich.estfun_glm, generics.bread: sandwich.bread_glm,
+    generics.influence: influence.influence, generics.hatvalues: influence.hatvalues,
+    generics.rstandard: influence.rstandard, generics.rstudent: influence.rstudent,
+    generics.cooks_distance: influence.cooks_distance, generics.dfbeta: influence.dfbeta,
+    generics.dfbetas: influence.dfbetas, generics.covratio: influence.covratio,
+    generics.influence_measures: influence.influence_measures,
+}
+
+for _generic, _method in _METHODS.items():
+    _generic.register(GLM)(_method)
+del _generic, _method

@@ -30,6 +30,7 @@ from rglm.formula.dtypes import r_class
 from rglm.formula.evaluate import evaluate
 from rglm.formula.response import model_offset
 from rglm.formula.values import REnv, RMatrix, is_character, is_factor, is_logical
+from rglm.generics import model_matrix
 from rglm.models.glm.residuals import napredict
 from rglm.models.glm.summary import estimate_dispersion
 
@@ -88,9 +89,7 @@ def fit_model_matrix(fit) -> np.ndarray:
     mm = fit.model_matrix
     if mm is not None:
         return mm.x
-    from rglm.models.glm.methods import model_matrix  # rebuilt from the frame
-
-    return model_matrix(fit).to_numpy(dtype=float)
+    return model_matrix(fit).to_numpy(dtype=float)  # the generic: rebuilt from the frame
 
 
 def _mf_class(v: Any) -> str:

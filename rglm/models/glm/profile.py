@@ -9,10 +9,9 @@ profile statistic: ``z`` for the binomial and poisson families, ``tau`` for all 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional, Sequence, Union
+from typing import Any, Iterator, Optional
 
 import numpy as np
 import pandas as pd
@@ -21,54 +20,17 @@ from scipy import stats
 from rglm.errors import RError
 from rglm.engines.irls.irls import glm_fit
 from rglm.formula.response import model_offset, model_response, model_weights
-from rglm.models.glm.summary import summary
+from rglm.generics import summary
+from rglm.inference.confint import match_parm
+from rglm.models.glm.confint_profile import confint_profile
+from rglm.render.confint import profile_trace_line
+from rglm.report import message
 
 __all__ = ["profile", "GLMProfile", "profile_cutoff", "match_parm"]
 
 # family$family values for which profile.glm uses the chi-squared cut-off and names the
 # statistic "z". "Negative Binomial" never matches the real names "Negative Binomial(θ)".
 _Z_FAMILIES = ("binomial", "poisson", "Negative Binomial")
-
-
-def match_parm(parm: Union[None, str, int, Sequence], names: Sequence[str],
-               strict: bool = True) -> list[Optional[int]]:
-    """0-based positions of the coefficients named or numbered by ``parm``.
-
-    ``None`` means all; strings are coefficient names (R's ``match(parm, pnames)``),
-    integers **0-based** positions.
-
-    Parameters
-    ----------
-    strict : bool
-        True (profiling): an unknown name or a position out of range is an error, with
-        the message R's ``profile.glm`` stops with (``if (!nonA[i])`` on index 0 or NA).
-        False (``confint.default``): it gives None, R's NA row.
-
-    Raises
-    ------
-    RError
-        ``argument is of length zero`` (unknown name) or ``missing value where
-        TRUE/FALSE needed`` (position out of range), when ``strict``.
-    """
-    names = list(names)
-    if parm is None:
-        return list(range(len(names)))
-    if isinstance(parm, (str, int, np.integer)):
-        parm = [parm]
-    out: list[Optional[int]] = []
-    for p in parm:
-        if isinstance(p, str):
-            k = names.index(p) if p in names else None
-            if k is None and strict:
-                raise RError("argument is of length zero")
-        else:
-            k = int(p)
-            if not 0 <= k < len(names):
-                if strict:
-                    raise RError("missing value where TRUE/FALSE needed")
-                k = None
-        out.append(k)
-    return out
 
 
 def profile_cutoff(family_name: str, alpha: float, n: int, p: int) -> tuple[float, str]:
@@ -126,8 +88,6 @@ class GLMProfile(Mapping):
 
     def confint(self, parm=None, level: float = 0.95):
         """R: ``confint(profile, parm, level)`` (``confint.profile.glm``)."""
-        from rglm.models.glm.confint import confint_profile
-
         return confint_profile(self, parm=parm, level=level)
 
 
@@ -239,7 +199,7 @@ def _profile_one(i, names, b0, non_aliased, x, y, weights, offset, family, contr
     xi_names = tuple(nm for nm, k in zip(names, keep) if k)
     for sgn in (-1.0, 1.0):
         if trace:
-            sys.stderr.write(f"\nParameter: {names[i]} {'down' if sgn < 0 else 'up'}\n")
+            message(profile_trace_line(names[i], down=sgn < 0))
         step = 0
         z = 0.0
         lp = x[:, non_aliased] @ b0[non_aliased] + offset

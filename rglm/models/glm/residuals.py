@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from rglm.errors import RError
+from rglm.generics import predict
 
 __all__ = ["residuals", "deviance_residuals", "pearson_residuals", "naresid", "napredict",
            "RESIDUAL_TYPES"]
@@ -133,9 +134,7 @@ def residuals(fit, type: str = "deviance") -> Union[pd.Series, pd.DataFrame]:
         res = f.residuals
     out = naresid(fit, res)
     if type == "partial":
-        from rglm.models.glm.predict import predict  # predict builds on this module
-
-        terms = predict(fit, type="terms")
+        terms = predict(fit, type="terms")  # the generic: glm's predict builds on this module
         partial = terms.add(out.to_numpy(), axis=0)
         # R adds the vector to the matrix: the matrix keeps its attributes (constant).
         partial.attrs = dict(terms.attrs)

@@ -19,7 +19,45 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-__all__ = ["GLM"]
+from rglm import generics
+from rglm.formula.deparse import deparse
+from rglm.inference.coeftest import coeftest
+from rglm.inference.confint import confint_default
+from rglm.inference.loglik import AIC, BIC
+from rglm.inference.sandwich import vcovCL, vcovHC
+from rglm.inference.step import step
+from rglm.render.display import Printed
+from rglm.render.glm import format_glm
+
+__all__ = ["GLM", "format_glm_fit", "n_deleted", "r_row_names", "bind_methods"]
+
+
+def r_row_names(index: pd.Index) -> list[str]:
+    """Row labels as R shows them: integer labels are R's automatic row names shifted by
+    one (pandas label ``k`` is R's ``"k+1"``, also after rows were dropped); other labels
+    print as they are."""
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return [str(int(v) + 1) for v in index]
+    return [str(v) for v in index]
+
+
+def n_deleted(na_action) -> Optional[int]:
+    """How many rows the na.action removed (None when there was none). R: what
+    ``naprint(x$na.action)`` counts."""
+    if na_action is None:
+        return None
+    return len(na_action.rows)
+
+
+def format_glm_fit(fit, digits: int = 4) -> str:
+    """The text of R's ``print.glm`` for a fit with glm's components (a :class:`GLM`, a
+    bigglm fit): its numbers handed to :func:`rglm.render.glm.format_glm`."""
+    coef = fit.coefficients
+    return format_glm(call_lines=deparse(fit.call), coef_names=list(coef.index),
+                      coef_values=coef.to_numpy(), df_null=fit.df_null,
+                      df_residual=fit.df_residual, null_deviance=fit.null_deviance,
+                      deviance=fit.deviance, aic=fit.aic, n_deleted=n_deleted(fit.na_action),
+                      digits=digits)
 
 # R component names (with dots) → attribute names, in the order R lists them.
 R_COMPONENTS = (
@@ -60,13 +98,15 @@ class QRInfo:
         return getattr(self, name)
 
 
-@dataclass(frozen=True, eq=False)
-class GLM:
+@dataclass(frozen=True, eq=False, repr=False)
+class GLM(Printed):
     """A fitted generalised linear model. R: an object of class ``c("glm", "lm")``.
 
     Created by :func:`rglm.glm`; never modified after creation. ``print(fit)`` prints what
     R's ``print.glm`` prints.
     """
+
+    R_CLASS = ("glm", "lm")  # R's class(fit), named by R's errors (rglm.generics.r_class)
 
     fit: Any = field(repr=False)  #: the frozen ``GlmFitResult`` from glm_fit
     row_names: pd.Index = field(repr=False)
@@ -261,53 +301,59 @@ class GLM:
         return out
 
     # ---- printing -------------------------------------------------------------------
-    def __str__(self) -> str:
-        from rglm.render.objects import format_glm_object
-
-        return format_glm_object(self)
-
-    def __repr__(self) -> str:
-        return self.__str__()
-
-    def _repr_pretty_(self, p, cycle) -> None:  # IPython
-        p.text(self.__str__())
+    def format(self, digits: int = 4) -> str:
+        """The text of R's ``print.glm`` (``print(fit)``, ``str(fit)``, ``repr(fit)``)."""
+        return format_glm_fit(self, digits)
 
 
 # ---- R's generics as methods ------------------------------------------------------------
 # ``fit.summary()`` is ``rglm.summary(fit)``, ``fit.anova(other)`` is ``rglm.anova(fit, other)``
-# and so on. Names that are also components of R's glm object keep the component meaning
-# (``fit.residuals`` is R's ``fit$residuals``, the working residuals), so ``residuals()``
-# is available as R's alias ``resid()``. The generics live above this module, hence the
-# lazy lookup through the package.
+# and so on: each method is the generic (:mod:`rglm.generics`, dispatching on the fit's
+# class, so a glm.nb fit's ``summary()`` is summary.negbin) or the function written on the
+# generics (:mod:`rglm.inference`). Names that are also components of R's glm object keep
+# the component meaning (``fit.residuals`` is R's ``fit$residuals``, the working
+# residuals), so ``residuals()`` is available as R's alias ``resid()``.
 _METHODS = {
-    "summary": "summary", "anova": "anova", "predict": "predict", "confint": "confint",
-    "confint_default": "confint.default", "profile": "profile", "vcov": "vcov",
-    "logLik": "logLik", "AIC": "AIC", "BIC": "BIC", "extractAIC": "extractAIC",
-    "drop1": "drop1", "add1": "add1", "step": "step", "update": "update",
-    "influence": "influence", "hatvalues": "hatvalues", "rstandard": "rstandard",
-    "rstudent": "rstudent", "cooks_distance": "cooks.distance", "dfbeta": "dfbeta",
-    "dfbetas": "dfbetas", "covratio": "covratio", "influence_measures": "influence.measures",
-    "vcovHC": "sandwich::vcovHC", "vcovCL": "sandwich::vcovCL",
-    "coeftest": "lmtest::coeftest", "coef": "coef", "fitted": "fitted", "nobs": "nobs",
-    "sigma": "sigma", "resid": "residuals",
+    "summary": (generics.summary, "summary"), "anova": (generics.anova, "anova"),
+    "predict": (generics.predict, "predict"), "confint": (generics.confint, "confint"),
+    "confint_default": (confint_default, "confint.default"),
+    "profile": (generics.profile, "profile"), "vcov": (generics.vcov, "vcov"),
+    "logLik": (generics.logLik, "logLik"), "AIC": (AIC, "AIC"), "BIC": (BIC, "BIC"),
+    "extractAIC": (generics.extractAIC, "extractAIC"), "drop1": (generics.drop1, "drop1"),
+    "add1": (generics.add1, "add1"), "step": (step, "step"),
+    "update": (generics.update, "update"), "influence": (generics.influence, "influence"),
+    "hatvalues": (generics.hatvalues, "hatvalues"),
+    "rstandard": (generics.rstandard, "rstandard"), "rstudent": (generics.rstudent, "rstudent"),
+    "cooks_distance": (generics.cooks_distance, "cooks.distance"),
+    "dfbeta": (generics.dfbeta, "dfbeta"), "dfbetas": (generics.dfbetas, "dfbetas"),
+    "covratio": (generics.covratio, "covratio"),
+    "influence_measures": (generics.influence_measures, "influence.measures"),
+    "vcovHC": (vcovHC, "sandwich::vcovHC"), "vcovCL": (vcovCL, "sandwich::vcovCL"),
+    "coeftest": (coeftest, "lmtest::coeftest"), "coef": (generics.coef, "coef"),
+    "fitted": (generics.fitted, "fitted"), "nobs": (generics.nobs, "nobs"),
+    "sigma": (generics.sigma, "sigma"), "resid": (generics.residuals, "residuals"),
 }
 
 
-def _generic_method(name: str, target: str, r_name: str):
+def generic_method(cls: type, name: str, function, r_name: str):
+    """``function(fit, ...)`` as the method ``name`` of ``cls``."""
     def method(self, *args, **kwargs):
-        import rglm
+        return function(self, *args, **kwargs)
 
-        return getattr(rglm, target)(self, *args, **kwargs)
-
+    target = function.__name__
     method.__name__ = name
-    method.__qualname__ = f"GLM.{name}"
+    method.__qualname__ = f"{cls.__name__}.{name}"
     method.__doc__ = (f"``rglm.{target}(fit, ...)`` as a method. R: ``{r_name}(fit, ...)``; "
                       f"see :func:`rglm.{target}` for the arguments.")
     return method
 
 
-for _name, _r_name in _METHODS.items():
-    if _name not in GLM.__dict__:
-        setattr(GLM, _name, _generic_method(_name, "residuals" if _name == "resid" else _name,
-                                            _r_name))
-del _name, _r_name
+def bind_methods(cls: type, names) -> None:
+    """Give ``cls`` the methods ``names`` of :data:`_METHODS` it does not define itself."""
+    for name in names:
+        if name not in cls.__dict__:
+            function, r_name = _METHODS[name]
+            setattr(cls, name, generic_method(cls, name, function, r_name))
+
+
+bind_methods(GLM, _METHODS)

@@ -7,47 +7,105 @@ covariance comes from the QR of the last IRLS step stored in the fit, exactly as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import singledispatch
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from rglm.errors import RError, rwarn
+from rglm.formula.deparse import deparse, deparse1
+from rglm.generics import summary
 from rglm.linalg.qr import chol2inv
 from rglm.models.glm.residuals import deviance_residuals, naresid
+from rglm.models.glm.result import n_deleted, r_row_names
+from rglm.render.display import Tabled
+from rglm.render.summary import format_summary_glm
+from rglm.render.tables import TablePage, summary_glm_page
 
-__all__ = ["summary", "summary_glm", "summary_from_qr", "GLMSummary", "vcov", "estimate_dispersion"]
+__all__ = ["summary", "summary_glm", "summary_from_qr", "GLMSummary", "vcov", "estimate_dispersion",
+           "quantile7", "deviance_residual_summary"]
+
+_QUANTILE_NAMES = ("Min", "1Q", "Median", "3Q", "Max")
 
 
-def estimate_dispersion(fit, warn: bool = True) -> tuple[float, bool]:
-    """The dispersion summary.glm uses, and whether it was estimated.
+def quantile7(x, probs: Sequence[float] = (0, 0.25, 0.5, 0.75, 1)) -> np.ndarray:
+    """Sample quantiles, NaN removed.
 
-    R >= 4.3: the family's ``dispersion`` element if present and not NA (1 for binomial and
-    poisson); else the Pearson statistic ``sum(w * r^2) / df.residual`` over positive working
-    weights (NaN when ``df.residual == 0``).
+    R: ``quantile(x, probs, na.rm = TRUE)`` (type 7): ``h = 1 + (n - 1) p``, the value
+    ``(1 - f) x[lo] + f x[hi]`` of the sorted data, ``f = h - floor(h)``.
     """
-    family = fit.family
+    v = np.sort(np.asarray(x, dtype=float)[~np.isnan(np.asarray(x, dtype=float))])
+    n = v.size
+    index = 1 + max(n - 1, 0) * np.asarray(probs, dtype=float)
+    lo = np.floor(index).astype(int)
+    hi = np.ceil(index).astype(int)
+    qs = v[lo - 1].copy()
+    h = index - lo
+    interp = (index > lo) & (v[hi - 1] != qs)
+    qs[interp] = (1 - h[interp]) * qs[interp] + h[interp] * v[hi - 1][interp]
+    return qs
+
+
+def deviance_residual_summary(resid, names: Optional[Sequence[str]], df_residual
+                              ) -> tuple[np.ndarray, Optional[list]]:
+    """What the summary shows of its deviance residuals (``show.residuals = TRUE``).
+
+    R: in ``print.summary.glm``: ``setNames(quantile(x$deviance.resid, na.rm = TRUE),
+    c("Min", "1Q", "Median", "3Q", "Max"))`` when ``df.residual > 5``, else the residuals
+    themselves (NaN = NA) with their names.
+
+    Returns
+    -------
+    (values, names)
+        ``names`` is None for unnamed residuals.
+    """
+    values = np.asarray(resid, dtype=float)
+    if df_residual > 5:
+        return quantile7(values), list(_QUANTILE_NAMES)
+    return values, None if names is None else list(names)
+
+
+def dispersion_from_pearson(family, df_residual: int, pearson, any_zero_weight: bool,
+                            warn: bool = True) -> tuple[float, bool]:
+    """The dispersion summary.glm uses, and whether it was estimated (R >= 4.3 rules).
+
+    The family's ``dispersion`` element if present and not NA (1 for binomial and poisson);
+    else the Pearson statistic over positive working weights divided by ``df.residual``
+    (NaN when ``df.residual == 0``). ``pearson`` is a callable returning that statistic, so
+    that a fit whose dispersion is fixed never computes it. Shared by the in-memory fit
+    (statistic from the stored working residuals) and bigglm (summed over the chunks).
+    """
     fixed = getattr(family, "dispersion", None)
     if fixed is not None and not np.isnan(fixed):
         return float(fixed), False
     if family.family in ("poisson", "binomial"):
         return 1.0, False
-    df_r = fit.df_residual
-    if df_r <= 0:
+    if df_residual <= 0:
         return float("nan"), True
+    if warn and any_zero_weight:
+        rwarn("observations with zero weight not used for calculating dispersion")
+    return float(pearson() / df_residual), True
+
+
+def estimate_dispersion(fit, warn: bool = True) -> tuple[float, bool]:
+    """The dispersion summary.glm uses for an in-memory glm fit, and whether it was
+    estimated (see :func:`dispersion_from_pearson`)."""
     w = fit.fit.weights
     r = fit.fit.residuals
-    pos = w > 0
-    if warn and np.any(w == 0):
-        rwarn("observations with zero weight not used for calculating dispersion")
-    return float(np.sum(w[pos] * r[pos] ** 2) / df_r), True
+
+    def pearson() -> float:
+        pos = w > 0
+        return float(np.sum(w[pos] * r[pos] ** 2))
+
+    return dispersion_from_pearson(fit.family, fit.df_residual, pearson,
+                                   bool(np.any(w == 0)), warn)
 
 
-@dataclass(frozen=True, eq=False)
-class GLMSummary:
-    """R's ``summary.glm`` object. ``print()`` gives ``print.summary.glm``'s text (R >= 4.3).
+@dataclass(frozen=True, eq=False, repr=False)
+class GLMSummary(Tabled):
+    """R's ``summary.glm`` object. ``print()`` gives ``print.summary.glm``'s text (R >= 4.3);
+    ``to_markdown()`` / ``to_html()`` its coefficient table and fit statistics.
 
     Attributes follow R's names: ``coefficients`` (DataFrame with columns "Estimate",
     "Std. Error", "z value"/"t value", "Pr(>|z|)"/"Pr(>|t|)"; rows = non-aliased
@@ -85,33 +143,49 @@ class GLMSummary:
 
     def format(self, show_residuals: bool = False, signif_stars: bool = True,
                digits: Optional[int] = None) -> str:
-        """The text of R's ``print.summary.glm`` (R >= 4.3 layout)."""
-        from rglm.render.objects import format_summary_object
+        """The text of R's ``print.summary.glm`` (R >= 4.3 layout).
 
-        return format_summary_object(self, show_residuals=show_residuals,
-                                     signif_stars=signif_stars, digits=digits)
-
-    def __str__(self) -> str:
-        return self.format()
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, p, cycle) -> None:  # IPython
-        p.text(self.__str__())
-
-    def to_markdown(self, floatfmt: Optional[str] = None) -> str:
-        """The coefficient table and fit statistics as markdown (not R output).
-
-        See :func:`rglm.render.tables.to_markdown`.
+        R: ``print.summary.glm(x, digits = max(3, getOption("digits") - 3),
+        signif.stars, show.residuals = FALSE)``; the numbers come from this object, the
+        text from :func:`rglm.render.summary.format_summary_glm`.
         """
-        from rglm.render.tables import to_markdown
+        names = list(self.aliased.index)
+        resid_values = resid_names = None
+        if show_residuals:
+            resid = self.deviance_resid
+            # Residual names are only printed with show_residuals, and only for few
+            # residuals: building a million labels would cost seconds at scale.
+            labels = r_row_names(resid.index) if self.df_residual <= 5 else None
+            resid_values, resid_names = deviance_residual_summary(
+                resid.to_numpy(dtype=float), labels, self.df_residual)
+        corr = self.correlation
+        return format_summary_glm(
+            call_lines=deparse(self.call),
+            coef_table=self.coefficients.reindex(names).to_numpy(dtype=float),
+            coef_rownames=names, coef_colnames=list(self.coefficients.columns),
+            family=self.family.family, dispersion=self.dispersion,
+            null_deviance=self.null_deviance, df_null=self.df_null, deviance=self.deviance,
+            df_residual=self.df_residual, aic=self.aic, iter=self.iter,
+            n_aliased=self.df[2] - self.df[0], n_deleted=n_deleted(self.na_action),
+            resid_values=resid_values, resid_names=resid_names,
+            show_residuals=show_residuals,
+            correlation=None if corr is None else corr.to_numpy(),
+            correlation_names=None if corr is None else list(corr.index),
+            symbolic_cor=self.symbolic_cor, signif_stars=signif_stars,
+            digits=4 if digits is None else digits)
 
-        return to_markdown(self, floatfmt=floatfmt)
-
-    def _repr_html_(self) -> str:  # Jupyter
-        from rglm.render.tables import to_html
-
-        return to_html(self)
+    def table_page(self, floatfmt: Optional[str] = None, digits: Optional[int] = None,
+                   signif_stars: bool = True) -> TablePage:
+        """The coefficient table (aliased rows blank) and the fit statistics, for
+        :func:`rglm.to_markdown` / :func:`rglm.to_html` (not R output)."""
+        return summary_glm_page(
+            self.coefficients.reindex(list(self.aliased.index)),
+            n_aliased=self.df[2] - self.df[0], family=self.family.family,
+            dispersion=self.dispersion, null_deviance=self.null_deviance,
+            df_null=self.df_null, deviance=self.deviance, df_residual=self.df_residual,
+            aic=self.aic, call_text=deparse1(self.call) if self.call is not None else None,
+            digits=4 if digits is None else digits, floatfmt=floatfmt,
+            signif_stars=signif_stars)
 
 
 def summary_glm(fit, dispersion: Optional[float] = None, correlation: bool = False,
@@ -131,12 +205,6 @@ def summary_glm(fit, dispersion: Optional[float] = None, correlation: bool = Fal
     return summary_from_qr(fit, None if qr is None else qr.qr, None if qr is None else qr.pivot,
                            disp, est_disp, naresid(fit, deviance_residuals(fit)),
                            correlation, symbolic_cor)
-
-
-#: ``rglm.summary(fit, ...)``: R's generic ``summary()``. Dispatches on the class of the
-#: fit like R's S3 dispatch: :func:`summary_glm` for glm fits; other classes
-#: (``BigGLM``, ``NegBinGLM``) register their method in their own module.
-summary = singledispatch(summary_glm)
 
 
 def summary_from_qr(fit, qr, pivot, disp: float, est_disp: bool, deviance_resid: pd.Series,
@@ -188,7 +256,9 @@ def _coef_table(estimate: np.ndarray, cov_scaled: np.ndarray, est_disp: bool,
 def vcov(fit, complete: bool = True, dispersion: Optional[float] = None) -> pd.DataFrame:
     """Covariance matrix of the coefficients. R: ``vcov.glm(object, complete = TRUE)``.
 
-    With ``complete=True`` aliased coefficients get NaN rows and columns (R's NA), in the
+    The summary's ``cov.scaled``, through the generic :func:`rglm.generics.summary` (so
+    a bigglm fit, whose summary method reads its QR, has the same method). With
+    ``complete=True`` aliased coefficients get NaN rows and columns (R's NA), in the
     original coefficient order.
     """
     s = summary(fit, dispersion=dispersion)

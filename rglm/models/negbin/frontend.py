@@ -9,7 +9,6 @@ MASS, at the means from *before* that refit. Every fit is :func:`rglm.engines.ir
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Mapping, Optional, Union
 
 import numpy as np
@@ -29,7 +28,8 @@ from rglm.formula.parse import parse_formula
 from rglm.formula.response import model_offset, model_response, model_weights
 from rglm.render.rformat import signif
 from rglm.models.negbin.result import NegBinGLM, ThetaML, negbin_loglik, theta_ml
-from rglm.inference.update import Refit, register_refit
+from rglm.render.negbin import glm_nb_trace
+from rglm.report import message
 
 __all__ = ["glm_nb"]
 
@@ -177,8 +177,7 @@ def _alternate(x, y, w, offset, start, etastart, mustart, ctrl: GlmControl,
         lm = negbin_loglik(th.theta, mu, y, w)
         if ctrl.trace:
             dev = 2 * (negbin_loglik(th.theta, y, y, w) - lm)
-            sys.stderr.write("Theta(%d) = %f, 2(Ls - Lm) = %f\n"
-                             % (iteration, signif(th.theta, 6), signif(dev, 6)))
+            message(glm_nb_trace(iteration, th.theta, dev))
     th_warn = th.warn
     if iteration > ctrl.maxit:
         th_warn = "alternation limit reached"
@@ -233,8 +232,3 @@ def _call_args(formula_node, data, namespace, theta: float, link: str, **kw) -> 
 GLM_NB_FORMALS = ("formula", "data", "weights", "subset", "na.action", "start", "etastart",
                   "mustart", "control", "method", "model", "x", "y", "contrasts",
                   "init.theta", "link")
-
-# update() (and so step()) evaluates a glm.nb fit's call again with glm_nb(): theta is
-# estimated afresh, starting from the call's init.theta (the previous fit's theta, to 10
-# significant digits), and the new call gets the new init.theta and the link, as R's.
-register_refit(NegBinGLM, Refit(glm_nb, GLM_NB_FORMALS, set_by_fitter=("init.theta", "link")))

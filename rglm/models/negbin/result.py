@@ -13,7 +13,6 @@ Theta / Std. Err. / 2 x log-likelihood footer.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, fields
 from typing import Optional
 
@@ -22,13 +21,15 @@ import pandas as pd
 from scipy import special, stats
 
 from rglm.errors import RError, rwarn
-from rglm.models.glm.anova import anova
 from rglm.inference.anova_table import exact_zero
+from rglm.inference.loglik import LogLik
+from rglm.models.glm.loglik import equivalent_df, residual_nobs
 from rglm.models.glm.result import GLM
-from rglm.inference.loglik import (LogLik, equivalent_df, extractAIC, logLik,
-                                 residual_nobs)
-from rglm.models.glm.summary import GLMSummary
-from rglm.models.glm.summary import summary, summary_glm
+from rglm.models.glm.summary import GLMSummary, summary_glm
+from rglm.render.display import HeadedTable
+from rglm.render.negbin import (format_anova_negbin, format_negbin_footer,
+                                negbin_anova_heading, theta_ml_trace)
+from rglm.report import message
 
 __all__ = ["ThetaML", "theta_ml", "negbin_loglik", "NegBinGLM", "NegBinSummary",
            "summary_negbin", "vcov_negbin", "logLik_negbin", "extractAIC_negbin",
@@ -126,7 +127,7 @@ def theta_ml(y, mu, n: Optional[float] = None, weights=None, limit: int = 10,
     step = 1.0
     info = np.nan
     if trace:
-        sys.stderr.write("theta.ml: iter %d 'theta = %f'\n" % (it, _signif6(t0)))
+        message(theta_ml_trace(it, t0))
     while True:
         it += 1
         if not (it < limit and abs(step) > eps):
@@ -136,7 +137,7 @@ def theta_ml(y, mu, n: Optional[float] = None, weights=None, limit: int = 10,
         step = _score(t0, mu, y, w) / info
         t0 = t0 + step
         if trace:
-            sys.stderr.write("theta.ml: iter%d theta =%s\n" % (it, _cat6(t0)))
+            message(theta_ml_trace(it, t0))
     warn = None
     if t0 < 0:
         t0 = 0.0
@@ -148,17 +149,6 @@ def theta_ml(y, mu, n: Optional[float] = None, weights=None, limit: int = 10,
     with np.errstate(divide="ignore", invalid="ignore"):
         se = float(np.sqrt(1 / info))
     return ThetaML(theta=float(t0), SE=se, warn=warn)
-
-
-def _signif6(x: float) -> float:
-    from rglm.render.rformat import signif
-
-    return float(signif(x, 6))
-
-
-def _cat6(x: float) -> str:
-    # message("...", signif(t0)) pastes as.character of the 6-digit value
-    return "%.15g" % _signif6(x)
 
 
 # ---- the fitted object -----------------------------------------------------------------
@@ -173,7 +163,7 @@ NEGBIN_COMPONENTS = (
 )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class NegBinGLM(GLM):
     """A negative binomial GLM with ML theta. R: class ``c("negbin", "glm", "lm")``.
 
@@ -192,6 +182,8 @@ class NegBinGLM(GLM):
     th_warn : str or None
         The warning from theta estimation or the alternation, if any.
     """
+
+    R_CLASS = ("negbin", "glm", "lm")
 
     theta: float = float("nan")
     SE_theta: float = float("nan")
@@ -229,7 +221,7 @@ class NegBinGLM(GLM):
         return vcov_negbin(self, complete, dispersion)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class NegBinSummary(GLMSummary):
     """R's ``summary.negbin`` object: a glm summary (dispersion 1) plus ``theta``,
     ``SE_theta``, ``twologlik`` and ``th_warn``. ``print()`` gives
@@ -243,8 +235,6 @@ class NegBinSummary(GLMSummary):
     def format(self, show_residuals: bool = False, signif_stars: bool = True,
                digits: Optional[int] = None) -> str:
         """The text of R's ``print.summary.negbin``."""
-        from rglm.render.negbin import format_negbin_footer
-
         return (GLMSummary.format(self, show_residuals=show_residuals,
                                   signif_stars=signif_stars, digits=digits)
                 + format_negbin_footer(self.theta, self.SE_theta, self.twologlik,
@@ -263,9 +253,6 @@ def summary_negbin(fit: NegBinGLM, dispersion: Optional[float] = 1,
     values = {f.name: getattr(base, f.name) for f in fields(GLMSummary)}
     return NegBinSummary(**values, theta=fit.theta, SE_theta=fit.SE_theta,
                          twologlik=fit.twologlik, th_warn=fit.th_warn)
-
-
-summary.register(NegBinGLM)(summary_negbin)
 
 
 def vcov_negbin(fit: NegBinGLM, complete: bool = True,
@@ -292,18 +279,14 @@ def extractAIC_negbin(fit: NegBinGLM, scale: float = 0.0, k: float = 2.0) -> np.
     return np.array([edf, -fit.twologlik + k * edf])
 
 
-logLik.register(NegBinGLM)(logLik_negbin)
-extractAIC.register(NegBinGLM)(extractAIC_negbin)
-
-
 # ---- anova ------------------------------------------------------------------------------
 
 ANOVA_COLUMNS = ("Model", "theta", "Resid. df", "   2 x log-lik.", "Test", "   df",
                  "LR stat.", "Pr(Chi)")
 
 
-@dataclass(frozen=True, eq=False)
-class AnovaNegBin:
+@dataclass(frozen=True, eq=False, repr=False)
+class AnovaNegBin(HeadedTable):
     """R's ``anova.negbin`` table for several models (class ``c("Anova", "data.frame")``).
 
     Attributes
@@ -322,15 +305,9 @@ class AnovaNegBin:
     def __getitem__(self, name: str) -> pd.Series:
         return self.table[name]
 
-    def __str__(self) -> str:
-        from rglm.render.negbin import format_anova_negbin
-
+    def format(self) -> str:
+        """The text of R's ``print(anova(m1, m2))`` (MASS's ``print.Anova``)."""
         return format_anova_negbin(self.table, self.heading)
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, p, cycle) -> None:  # IPython
-        p.text(self.__str__())
 
 
 def _upper_chisq(x: float, df: float, magnitude: float = float("nan")) -> float:
@@ -371,7 +348,7 @@ def anova_negbin(*fits: NegBinGLM, test: str = "Chisq"):
 
     With a single model R warns "tests made without re-estimating 'theta'" and runs the
     glm analysis of deviance with theta fixed and ``test = "Chisq"``; that case is passed
-    to :func:`rglm.models.glm.anova.anova`.
+    to glm's method (:func:`rglm.models.glm.anova.anova_glm`).
 
     Raises
     ------
@@ -409,14 +386,10 @@ def anova_negbin(*fits: NegBinGLM, test: str = "Chisq"):
         "LR stat.": x2,
         "Pr(Chi)": pr,
     }, index=[str(k) for k in range(1, nt + 1)])
-    heading = ("Likelihood ratio tests of Negative Binomial Models\n",
-               *("Response: " + r for r in responses))
+    heading = negbin_anova_heading(responses)
     return AnovaNegBin(table=table, heading=heading)
 
 
-def _anova_method(fit: NegBinGLM, *more: NegBinGLM, test=None, dispersion=None):
+def anova_method(fit: NegBinGLM, *more: NegBinGLM, test=None, dispersion=None):
     """``rglm.anova()`` for glm.nb fits (R: MASS's anova.negbin; it has no dispersion)."""
     return anova_negbin(fit, *more, test="Chisq" if test is None else test)
-
-
-anova.register(NegBinGLM)(_anova_method)

@@ -185,6 +185,73 @@ def test_empty_model(data):
                                [ref.deviance, ref.null_deviance, ref.aic], rtol=RTOL)
 
 
+# -- R's glm.fit cases, fitted by blocks ----------------------------------------------------
+R_FAMILIES = {"poisson": families.poisson, "binomial": families.binomial,
+              "Gamma": families.Gamma, "gaussian": families.gaussian,
+              "inverse.gaussian": families.inverse_gaussian}
+
+
+def _r_vector(v):
+    return None if v is None else np.array(
+        [np.nan if e is None else e for e in np.atleast_1d(v).tolist()], dtype=float)
+
+
+def _r_design(inp):
+    """The case's design (written row by row) and column names."""
+    names = inp["xnames"]
+    names = [names] if isinstance(names, str) else names
+    x = np.array(inp["x"], dtype=float)
+    if x.size == 0:
+        return np.zeros((len(np.atleast_1d(inp["y"])), 0)), names
+    return x.reshape(len(np.atleast_1d(inp["y"])), -1), names
+
+
+def _r_glm_fit_cases(ref):
+    """fit.json's glm.fit cases a chunked fit can take (no etastart/mustart: bigglm has
+    only ``start``), in name order."""
+    return {name: case for name, case in sorted(ref["glm_fit"].items())
+            if case["input"]["etastart"] is None and case["input"]["mustart"] is None}
+
+
+@pytest.mark.r_cases("fit", _r_glm_fit_cases, arg="name,case")
+def test_r_glm_fit_cases_by_blocks(name, case, capsys, r_warnings):
+    """The loop is glm.fit's whichever engine computes the steps: R's numbers, warnings
+    (in R's order), errors and trace lines, on blocks of 3 rows."""
+    inp = case["input"]
+    x, xnames = _r_design(inp)
+    y = np.array(inp["y"], dtype=float)
+    weights, offset = _r_vector(inp["weights"]), _r_vector(inp["offset"])
+    fam = R_FAMILIES[inp["family"]["family"]](link=inp["family"]["link"])
+    given = {k: inp[k] for k in ("intercept", "singular_ok") if inp[k] is not None}
+    kwargs = dict(control=dict(inp["control"]) or None, start=_r_vector(inp["start"]),
+                  xnames=xnames, **given)
+    with r_warnings() as messages:
+        try:
+            # glm.fit's own null deviance: no intercept-only refit for an offset
+            got, error = chunked_glm_fit(_serial(_chunks(x, y, weights, offset, size=3)),
+                                         x.shape[1], fam, **kwargs), None
+        except RError as err:
+            got, error = None, str(err)
+    expected = case["warnings"]
+    assert messages == ([expected] if isinstance(expected, str) else list(expected))
+    assert error == case["error"]
+    trace = case["trace"] or []
+    assert capsys.readouterr().out.splitlines() == ([trace] if isinstance(trace, str) else trace)
+    if error is not None:
+        return
+    ref = case["result"]
+    # As in test_glm_fit: coefficients that are 0 in exact arithmetic are compared
+    # absolutely, relative to the size of eta.
+    scale_eta = max(1.0, np.max(np.abs(_r_vector(ref["linear_predictors"]))))
+    np.testing.assert_allclose(got.coefficients, _r_vector(ref["coefficients"]), rtol=RTOL,
+                               atol=1e-12 * scale_eta, equal_nan=True)
+    np.testing.assert_allclose([got.deviance, got.aic, got.null_deviance],
+                               [ref["deviance"], ref["aic"], ref["null_deviance"]], rtol=RTOL)
+    assert (got.rank, got.iter, got.converged, got.boundary, got.df_residual, got.df_null) == (
+        ref["rank"], ref["iter"], ref["converged"], ref["boundary"], ref["df_residual"],
+        ref["df_null"])
+
+
 def test_step_halving_out_of_bounds():
     # poisson identity: the full steps leave the valid region (mu <= 0), as in R
     x = np.column_stack([np.ones(40), np.linspace(0, 1, 40)])

@@ -161,6 +161,33 @@ def test_anova_default_tests_and_no_test():
         anova_bigglm(m1, m2, test="F")
 
 
+@pytest.mark.parametrize("test", [None, "F", "Cp", "LRT"])
+def test_anova_is_glms_table(test):
+    """One analysis-of-deviance table: bigglm's is glm's record, with glm's numbers and
+    text (glm's anova is checked against R in tests/models/glm/test_anova.py)."""
+    from rglm.inference.anova_table import Anova
+
+    forms = ("lot1 ~ log(u)", "lot1 ~ log(u) + u")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a warning, if any, is the same for both
+        got = anova_bigglm(*(bigglm(f, CLOTTING, family=rglm.Gamma, chunksize=4)
+                             for f in forms), test=test)
+        ref = rglm.anova(*(rglm.glm(f, data=CLOTTING, family=rglm.Gamma) for f in forms),
+                         test=test)
+    assert isinstance(got, Anova) and type(got) is type(ref)
+    assert list(got.table.columns) == list(ref.table.columns)
+    np.testing.assert_allclose(got.table.to_numpy(dtype=float), ref.table.to_numpy(dtype=float),
+                               rtol=1e-8, equal_nan=True)
+    assert got.heading == ref.heading
+
+
+def test_anova_rao_needs_what_a_bigglm_fit_does_not_keep():
+    m1 = bigglm("counts ~ outcome", DOBSON, family=rglm.poisson())
+    m2 = bigglm("counts ~ outcome + treatment", DOBSON, family=rglm.poisson())
+    with pytest.raises(RError, match="keeps no working residuals"):
+        anova_bigglm(m1, m2, test="Rao")
+
+
 def test_anova_drops_models_of_another_response():
     m1 = bigglm("lot1 ~ log(u)", CLOTTING, family=rglm.Gamma)
     m2 = bigglm("lot1 ~ log(u) + u", CLOTTING, family=rglm.Gamma)

@@ -206,13 +206,13 @@ def test_a_negative_statistic_that_is_not_noise_has_no_p_value():
 
 
 def test_bigglm_anova_noise_of_either_sign_gives_the_same_p_value():
-    from rglm.models.bigglm.result import _stat_anova
+    # bigglm's anova appends its tests with the one stat_anova (through apply_test)
+    from rglm.inference.anova_table import column, na_column, stat_anova
 
     def p_value(noise):
-        table = pd.DataFrame({"Resid. Df": [6.0, 4.0], "Resid. Dev": [5.129, 5.129],
-                              "Df": [np.nan, 2.0], "Deviance": [np.nan, noise]})
-        out = _stat_anova(table, "Chisq", 1.0, np.inf, 9, None)
-        return out["Pr(>Chi)"].iloc[-1]
+        cols = [column("Resid. Df", [6.0, 4.0]), column("Resid. Dev", [5.129, 5.129]),
+                na_column("Df", [2.0]), na_column("Deviance", [noise])]
+        return stat_anova(cols, "Chisq", 1.0, np.inf, 9)[-1][1][-1]
 
     assert p_value(-6.2e-15) == p_value(0.0) == p_value(6.2e-15)
     assert np.isnan(p_value(-0.5))  # not noise: R's NA
