@@ -56,3 +56,40 @@ def test_nothing_else_is_pinned_but_what_dask_needs():
     assert extra == {"distributed"}
     assert _pins()["distributed"] == _pins()["dask"]
 
+
+
+#: distribution name -> the module it is imported as
+_IMPORT_NAME = {"dask": "dask", "pyarrow": "pyarrow", "pytest": "pytest", "tqdm": "tqdm"}
+
+
+def _imported_modules(folder: str) -> set:
+    import ast
+
+    found = set()
+    for path in (ROOT / folder).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def test_every_declared_dependency_is_imported():
+    """A declared dependency that nothing imports is a defect: every install_requires entry
+    is imported by rglm itself, every extra by rglm or its tests."""
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+
+    def names(block: str) -> set:
+        return {_REQUIREMENT.match(ln.strip()).group(1).lower()
+                for ln in block.splitlines() if ln.strip()}
+
+    in_rglm = _imported_modules("rglm")
+    in_tests = _imported_modules("tests") | in_rglm
+    for name in names(cfg["options"]["install_requires"]):
+        assert _IMPORT_NAME.get(name, name) in in_rglm, f"{name} is declared but not imported"
+    for extra, block in cfg["options.extras_require"].items():
+        for name in names(block):
+            assert _IMPORT_NAME.get(name, name) in in_tests, \
+                f"{name} (extra {extra!r}) is declared but not imported"
