@@ -1,4 +1,4 @@
-"""Benchmark the finite-mixture engine (rglm/engines/em) against flexmix.
+"""Benchmark ``rglm.fmm()`` (and its engine, rglm/engines/em) against flexmix.
 
 Two questions of issue #10:
 
@@ -8,13 +8,15 @@ Two questions of issue #10:
    has no NB component, the script defines one). The 2-class Poisson mixture is timed
    too, with flexmix's own Poisson driver. rglm: ``StartValues("randomid", draws=10)``
    with every start maximised (``polish=10``, as stepFlexmix runs every start to its
-   end), formula to fitted record.
+   end), formula to fitted object through the front end (``rglm.fmm``'s machinery,
+   ``fit_fmm``).
 2. 10^6 rows, 2-class Poisson regression (one covariate): time and peak memory on top
    of the data, in a fresh subprocess, against the size of one n x k float64 array.
 
 Usage::
 
     python bench/fmm_bench.py                      # both, flexmix included -> RESULTS_fmm.md
+                                                   # and its section of RESULTS.md
     python bench/fmm_bench.py --no-r --sizes 1e5   # quick, rglm only
 
 Run on a quiet machine: BLAS threads slow down when other processes compete for cores.
@@ -41,31 +43,26 @@ NMES_FORMULA = "visits ~ hospital + health + chronic + gender + school + insuran
 SEED = 20250917
 
 
-def nmes_fit(family_args: dict, starts: int, seed: int):
-    """Formula to fitted record, for NMES1988 (timed as a whole)."""
+def nmes_fit(family: object, starts: int, seed: int):
+    """Formula to fitted object, for NMES1988 (timed as a whole)."""
     from rglm.datasets import load
-    from rglm.engines.em import StartValues, fit_mixture, mixture_problem
-    from rglm.families.densities import fmm_family
-    from rglm.formula import model_frame, model_matrix, model_response
+    from rglm.models.mixture.frontend import fit_fmm
 
     data = load("NMES1988")
     t0 = time.perf_counter()
-    frame = model_frame(NMES_FORMULA, data)
-    mm = model_matrix(frame)
-    problem = mixture_problem(np.asarray(model_response(frame), dtype=float), mm.x,
-                              fmm_family(**family_args), xnames=mm.colnames)
-    fit = fit_mixture(problem, 2, start=StartValues("randomid", draws=starts, seed=seed),
-                      polish=starts)
+    fit = fit_fmm(NMES_FORMULA, data, 2, family=family,
+                  startvalues={"method": "randomid", "draws": starts}, seed=seed,
+                  polish=starts, namespace={})
     return time.perf_counter() - t0, fit
 
 
-def time_nmes(family_args: dict, starts: int, seed: int, repeats: int) -> dict:
-    nmes_fit(family_args, 1, seed)  # warm-up: imports, caches
+def time_nmes(family: object, starts: int, seed: int, repeats: int) -> dict:
+    nmes_fit(family, 1, seed)  # warm-up: imports, caches
     times, fit = [], None
     for _ in range(repeats):
-        seconds, fit = nmes_fit(family_args, starts, seed)
+        seconds, fit = nmes_fit(family, starts, seed)
         times.append(seconds)
-    finals = sorted((s.loglik for s in fit.starts), reverse=True)
+    finals = fit.starts["loglik"].to_numpy()
     return {"seconds": min(times), "all_seconds": times, "loglik": fit.loglik,
             "converged": fit.converged, "gradient_norm": fit.gradient_norm,
             "reached_best": int(sum(abs(v - fit.loglik) < 1e-6 for v in finals)),
@@ -111,21 +108,24 @@ def reset_peak() -> None:
 
 
 def large_worker(n: int) -> dict:
-    from rglm.engines.em import StartValues, fit_mixture, mixture_problem
-    from rglm.families.densities import fmm_family
+    import pandas as pd
+
+    import rglm
 
     y, x = simulate(n)
-    problem = mixture_problem(y, x, fmm_family("poisson"), xnames=["(Intercept)", "x"])
+    data = pd.DataFrame({"y": y, "x": x[:, 1]})
+    del y, x
     reset_peak()
     base = vm_hwm_mib()
     t0 = time.perf_counter()
-    fit = fit_mixture(problem, 2, start=StartValues("factor"))
+    fit = rglm.fmm("y ~ x", data, 2, family="poisson")
     seconds = time.perf_counter() - t0
     extra = vm_hwm_mib() - base
     nk_mib = n * 2 * 8 / 2 ** 20
+    rec = fit.record
     return {"n": n, "seconds": seconds, "loglik": fit.loglik, "converged": fit.converged,
-            "gradient_norm": fit.gradient_norm, "iterations": fit.iterations,
-            "em_iterations": fit.em_iterations, "theta": fit.theta.tolist(),
+            "gradient_norm": fit.gradient_norm, "iterations": rec.iterations,
+            "em_iterations": rec.em_iterations, "theta": fit.theta.tolist(),
             "peak_extra_mib": extra, "nk_array_mib": nk_mib, "ratio": extra / nk_mib}
 
 
@@ -137,17 +137,29 @@ def run_large(n: int) -> dict:
 
 # ---- report --------------------------------------------------------------------------
 
+SECTION = "## Finite mixtures: `rglm.fmm` against flexmix"
+
+
+def update_results(path: Path, text: str) -> None:
+    """Put ``text`` in place of the finite-mixture section of ``path`` (appended when it
+    has none); ``run_bench.py`` copies RESULTS_fmm.md there too when it rewrites it."""
+    old = path.read_text() if path.exists() else ""
+    head = old.split(SECTION)[0].rstrip("\n")
+    rest = old.split(SECTION)[1] if SECTION in old else ""
+    tail = rest[rest.index("\n## "):] if "\n## " in rest else ""
+    path.write_text((head + "\n\n" if head else "") + text.rstrip("\n") + "\n" + tail)
+
 
 def report(nmes: dict, flex: dict, large: list, args) -> str:
     lines = [
-        "# Finite mixtures: rglm's engine against flexmix",
+        SECTION,
         "",
         f"{dt.date.today().isoformat()}; {platform.platform()}; {os.cpu_count()} CPUs; "
         f"Python {platform.python_version()}, numpy {np.__version__}; "
         f"load average {os.getloadavg()[0]:.1f} at the end. `python bench/fmm_bench.py "
         + " ".join(sys.argv[1:]) + "`.",
         "",
-        f"## NMES1988, 2 classes, {args.starts} random starts (seed {args.seed})",
+        f"### NMES1988, 2 classes, {args.starts} random starts (seed {args.seed})",
         "",
         "| model | rglm (s) | rglm log lik. | starts at the best | flexmix (s) | flexmix log lik. | speed-up |",
         "|---|---|---|---|---|---|---|",
@@ -168,7 +180,7 @@ def report(nmes: dict, flex: dict, large: list, args) -> str:
               + ", ".join(f"{k}: " + ", ".join(f"{t:.2f}" for t in v["all_seconds"])
                           for k, v in nmes.items()) + " s.", ""]
     if large:
-        lines += ["## 2-class Poisson regression, large n (factor start)", "",
+        lines += ["### 2-class Poisson regression, large n (`rglm.fmm`, factor start)", "",
                   "| n | time (s) | log lik. | converged | peak memory on top of the data (MiB) | as n x k float64 arrays |",
                   "|---|---|---|---|---|---|"]
         for r in large:
@@ -186,13 +198,15 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="*", default=["1e6"])
     parser.add_argument("--no-r", action="store_true", help="skip flexmix")
     parser.add_argument("--results", default=str(BENCH_DIR / "RESULTS_fmm.md"))
+    parser.add_argument("--summary", default=str(BENCH_DIR / "RESULTS.md"),
+                        help="the results file whose finite-mixture section is replaced")
     parser.add_argument("--worker", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(large_worker(int(args.worker))))
         return
-    nmes = {"nb2": time_nmes({"name": "nbinomial"}, args.starts, args.seed, args.repeats),
-            "poisson": time_nmes({"name": "poisson"}, args.starts, args.seed, args.repeats)}
+    nmes = {"nb2": time_nmes("nbinomial", args.starts, args.seed, args.repeats),
+            "poisson": time_nmes("poisson", args.starts, args.seed, args.repeats)}
     print(json.dumps(nmes, indent=1))
     flex = None if args.no_r else run_flexmix(args.starts, args.seed)
     print(json.dumps(flex, indent=1))
@@ -200,6 +214,7 @@ def main() -> None:
     print(json.dumps(large, indent=1))
     text = report(nmes, flex, large, args)
     Path(args.results).write_text(text)
+    update_results(Path(args.summary), text)
     print(text)
 
 

@@ -473,6 +473,9 @@ def write_results(path: Path, all_runs: dict, families, repeats_of) -> None:
     big = BENCH_DIR / "RESULTS_bigglm.md"
     if big.exists():  # written by bench/bigglm_bench.py
         lines += ["", big.read_text()]
+    fmm = BENCH_DIR / "RESULTS_fmm.md"
+    if fmm.exists():  # written by bench/fmm_bench.py
+        lines += ["", fmm.read_text()]
     path.write_text("\n".join(lines))
 
 

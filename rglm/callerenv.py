@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import Any
+from typing import Any, Mapping, Optional
 
-__all__ = ["caller_namespace", "outside_rglm"]
+__all__ = ["caller_namespace", "outside_rglm", "name_in"]
 
 # The frame of functools.singledispatch's dispatching wrapper (one code object for all
 # wrappers): R's generics (rglm.generics) call their methods through it, and it belongs
@@ -37,3 +37,12 @@ def caller_namespace() -> dict[str, Any]:
     ns = dict(frame.f_globals)
     ns.update(frame.f_locals)
     return ns
+
+
+def name_in(namespace: Mapping[str, Any], obj: Any) -> Optional[str]:
+    """The name a caller's variable holding exactly ``obj`` has, if any (R's
+    ``deparse(substitute(x))`` for an argument passed as a variable)."""
+    for key, val in namespace.items():
+        if val is obj and not key.startswith("_"):
+            return key
+    return None

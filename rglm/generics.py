@@ -27,6 +27,7 @@ Index conventions of what a method returns:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import singledispatch
 from typing import Any, Callable
@@ -35,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from rglm.errors import RError
+from rglm.render.rframes import as_r
 
 __all__ = [
     "GENERICS", "Refit", "r_class", "no_applicable_method", "registrations",
@@ -44,6 +46,7 @@ __all__ = [
     "refit", "estfun", "bread", "hatvalues", "influence", "rstandard", "rstudent",
     "cooks_distance", "dfbeta", "dfbetas", "covratio", "influence_measures", "profile",
     "fixef", "ranef", "VarCorr", "ngrps", "getME", "isSingular", "simulate",
+    "dropterm", "addterm", "tidy", "glance", "augment",
 ]
 
 
@@ -115,9 +118,22 @@ def no_applicable_method(r_name: str, obj: Any) -> RError:
 GENERICS: dict[str, str] = {}
 
 
+#: Generics whose values R prints as named vectors and matrices (``"r"``) or as a data
+#: frame (``"frame"``): what their methods return is handed back as the pandas object
+#: that prints as R's (:func:`rglm.render.rframes.as_r`; no data copied), for every
+#: model kind alike -- whichever wing registered the method.
+PRINTED_AS_R = {
+    "coef": "r", "vcov": "r", "fitted": "r", "residuals": "r", "predict": "r",
+    "weights": "r", "confint": "r", "hatvalues": "r", "rstandard": "r", "rstudent": "r",
+    "cooks.distance": "r", "dfbeta": "r", "dfbetas": "r", "covratio": "r",
+    "estfun": "r", "bread": "r", "fixef": "r", "ngrps": "r", "simulate": "frame",
+}
+
+
 def _generic(r_name: str, doc: str) -> Callable:
     """A singledispatch generic called like R's ``r_name``; unregistered classes get R's
-    ``no applicable method`` error."""
+    ``no applicable method`` error; the values of those in :data:`PRINTED_AS_R` print
+    as R's."""
     py_name = r_name.replace(".", "_")
     if py_name == "formula":
         py_name = "formula_of"
@@ -127,11 +143,25 @@ def _generic(r_name: str, doc: str) -> Callable:
 
     default.__name__ = py_name
     generic = singledispatch(default)
+    printed = PRINTED_AS_R.get(r_name)
+    if printed is not None:
+        generic = _printed_as_r(generic, printed == "frame")
     generic.__name__ = generic.__qualname__ = py_name
     generic.__module__ = __name__
     generic.__doc__ = doc
     generic.r_name = r_name
     GENERICS[py_name] = r_name
+    return generic
+
+
+def _printed_as_r(dispatcher: Callable, frame: bool) -> Callable:
+    """The generic ``dispatcher`` with its value passed through ``as_r``; ``register``,
+    ``dispatch`` and ``registry`` are the dispatcher's own (``functools.wraps`` copies
+    them)."""
+    @functools.wraps(dispatcher)
+    def generic(obj, *args, **kwargs):
+        return as_r(dispatcher(obj, *args, **kwargs), frame=frame)
+
     return generic
 
 
@@ -250,8 +280,8 @@ dispersion=None)`` and returns a table record whose ``str()`` is R's print.anova
 
 drop1 = _generic("drop1", """Single-term deletions. R: ``drop1(object, scope, scale = 0, test, k = 2)``.
 
-A method returns an :class:`rglm.inference.anova_table.Anova` with rows ``<none>`` and
-one per term, columns ``Df`` and ``AIC`` at least. R's ``drop1.default`` (refits through
+A method returns an :class:`rglm.inference.anova_table.AnovaTable` with rows ``<none>``
+and one per term, columns ``Df`` and ``AIC`` at least. R's ``drop1.default`` (refits through
 :func:`update`, AICs from :func:`extractAIC`) is
 :func:`rglm.inference.drop1.drop1_default`.
 """)
@@ -313,6 +343,26 @@ each model kind says whether it has the measures.""")
 profile = _generic("profile", """Likelihood profiles. R: ``profile(fitted, ...)``.""")
 
 
+# ---- MASS's single-term tables (MASS dispatches them per class, as stats does drop1) --
+
+dropterm = _generic("dropterm", """Single-term deletions, MASS's way. R: ``MASS::dropterm(object,
+scope, scale = 0, test, k = 2, sorted = FALSE, trace = FALSE)``.
+
+A method returns an :class:`rglm.inference.anova_table.AnovaTable` as :func:`drop1` does,
+with MASS's p-value headings (``Pr(Chi)``, ``Pr(F)``) and rows sorted by AIC when ``sorted``.
+MASS's ``dropterm.default`` (refits through :func:`update`, compared by
+:func:`extractAIC`: a glm.nb fit's theta is estimated afresh for each candidate) is
+:func:`rglm.inference.mass_terms.dropterm_default`.
+""")
+
+addterm = _generic("addterm", """Single-term additions, MASS's way. R: ``MASS::addterm(object,
+scope, scale = 0, test, k = 2, sorted = FALSE, trace = FALSE)``.
+
+As :func:`dropterm`; MASS's ``addterm.default`` is
+:func:`rglm.inference.mass_terms.addterm_default`.
+""")
+
+
 # ---- mixed models: lme4's generics (nlme's fixef/ranef/VarCorr, lme4's own) -------
 
 fixef = _generic("fixef", """The fixed-effects estimates. R: ``nlme::fixef`` /
@@ -359,6 +409,35 @@ simulate = _generic("simulate", """Responses simulated from a fitted model. R:
 
 A method takes ``(fit, nsim=1, seed=None, ...)`` and returns a DataFrame with columns
 ``sim_1``, ..., one row per observation.
+""")
+
+
+# ---- broom's tidiers (R: broom::tidy/glance/augment, broom.mixed for mixed models) ----
+
+tidy = _generic("tidy", """A model's components as a table, one row per term. R:
+``broom::tidy(x, conf.int = FALSE, conf.level = 0.95, exponentiate = FALSE, ...)``.
+
+A method takes ``(x, conf_int=False, conf_level=0.95, exponentiate=False, ...)`` and
+returns a DataFrame with broom's column names (``term``, ``estimate``, ``std.error``,
+``statistic``, ``p.value``, ``conf.low``, ``conf.high`` for a fit; broom's renamed
+columns for an anova table) and a default integer index.
+""")
+
+glance = _generic("glance", """A model's summary statistics as one row. R:
+``broom::glance(x, ...)``.
+
+A method returns a one-row DataFrame with broom's column names (``null.deviance``,
+``df.null``, ``logLik``, ``AIC``, ``BIC``, ``deviance``, ``df.residual``, ``nobs`` for a
+glm).
+""")
+
+augment = _generic("augment", """The data with per-observation statistics added. R:
+``broom::augment(x, data = model.frame(x), newdata = NULL, ...)``.
+
+A method takes ``(x, data=None, newdata=None, type_predict=..., type_residuals=...,
+se_fit=False)`` and returns a DataFrame: the data's columns (``.rownames`` first when
+its row names are not 1..n) and broom's ``.fitted``, ``.se.fit``, ``.resid``, ``.hat``,
+``.sigma``, ``.cooksd``, ``.std.resid`` as the kind defines them.
 """)
 
 

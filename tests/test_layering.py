@@ -26,7 +26,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "rglm"
 
 #: modules (with their sub-modules) importable from anywhere; they import no rglm layer
 LEAVES = ("rglm.errors", "rglm.callerenv", "rglm.report", "rglm.formula.ast",
-          "rglm.render.rformat")
+          "rglm.render.rformat", "rglm.roptions", "rglm.dollar")
 
 #: the top, which uses rglm as a user does: through its public API
 API_USERS = ("rglm.cli", "rglm.__main__")
@@ -39,12 +39,15 @@ LAYERS = {
     "generics": 4,
     "inference": 5,
     "models": 6,
-    "cli": 7, "__main__": 8,
+    # R's plots dispatch on what the model kinds return (fits, profiles, ranef) and
+    # draw with matplotlib, imported lazily: above every kind, below the command line
+    "plots": 7,
+    "cli": 8, "__main__": 9,
 }
 
 #: order inside a package whose sub-packages build on each other
 SUBLAYERS = {
-    "engines": {"irls": 1, "chunked": 2, "em": 2, "mixed": 1},
+    "engines": {"irls": 1, "chunked": 2, "em": 2, "mixed": 1, "lowess": 1},
     "models": {"call": 1, "glm": 2, "negbin": 3, "bigglm": 3, "mixed": 3, "mixture": 3},
 }
 

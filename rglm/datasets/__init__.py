@@ -6,8 +6,8 @@ unordered Categoricals with R's level order); ``list_datasets()`` names them and
 
 The data are ``dobson``, ``budworm`` and ``clotting`` (the examples of ``?glm``), R's
 ``airquality``, ``esoph``, ``infert``, ``InsectSprays``, ``mtcars``, ``PlantGrowth``,
-``ToothGrowth``, ``warpbreaks``, MASS's ``anorexia``, ``birthwt``, ``Insurance``,
-``menarche``, ``quine``, ``ships`` and lme4's ``cbpp``.
+``ToothGrowth``, ``warpbreaks``, MASS's ``anorexia``, ``birthwt``, ``housing``,
+``Insurance``, ``menarche``, ``quine``, ``ships`` and lme4's ``cbpp``.
 """
 
 from rglm.datasets.loader import DatasetInfo, data_dir, describe, list_datasets, load

@@ -7,6 +7,7 @@ aic, an initializer and a simulator, and records the call an R user would have w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Callable, Union
 
 import numpy as np
@@ -17,13 +18,15 @@ from rglm.families import distributions as ds
 from rglm.families import initialize as ini
 from rglm.families import simulate as sim
 from rglm.families import variance as vr
+from rglm.families.custom import custom_variance
+from rglm.families.tweedie import tweedie
 from rglm.render.rformat import format_number
 from rglm.families.family import (MISSING, Family, constructor_call, ok_links_message,
                                   resolve_link)
-from rglm.formula.ast import Number, String
+from rglm.formula.ast import Constant, Number, String
 
 __all__ = ["gaussian", "binomial", "poisson", "Gamma", "inverse_gaussian", "quasi",
-           "quasibinomial", "quasipoisson", "negative_binomial", "as_family"]
+           "quasibinomial", "quasipoisson", "negative_binomial", "tweedie", "as_family"]
 
 _NAN = float("nan")
 
@@ -139,18 +142,32 @@ def quasi(link=MISSING, variance=MISSING) -> Family:
     link : str or Link
         ``identity`` (default), ``logit``, ``probit``, ``cloglog``, ``inverse``, ``log``,
         ``1/mu^2``, ``sqrt``, any other make.link name, or a Link (e.g. ``power(1/3)``).
-    variance : str
-        ``"constant"`` (default), ``"mu(1-mu)"``, ``"mu"``, ``"mu^2"`` or ``"mu^3"``;
-        spaces are ignored (``"mu ^ 2"``), as R does.
+    variance : str or Mapping
+        ``"constant"`` (default), ``"mu(1-mu)"``, ``"mu"``, ``"mu^2"`` or ``"mu^3"``
+        (spaces are ignored, ``"mu ^ 2"``, as R does); or R's variance list, a mapping
+        with ``varfun`` (``V(mu)``), ``validmu``, ``dev.resids`` (or ``dev_resids``),
+        ``initialize`` and ``name`` (see :mod:`rglm.families.custom`): the family's
+        ``varfun`` is then the list's ``name``, and the printed call shows the caller's
+        variable holding the mapping (``quasi(link = "log", variance = vf)``).
 
     Raises
     ------
     RError
-        ``'variance' "X" is invalid: possible values are ...`` for other names.
+        ``'variance' "X" is invalid: possible values are ...`` for other strings (e.g.
+        ``"mu^1.5"``: R's own message); R's errors for values that are neither
+        (``$ operator is invalid for atomic vectors``).
     """
     ok = ("logit", "probit", "cloglog", "identity", "inverse", "log", "1/mu^2", "sqrt")
     lk = _link(link, "quasi", "identity", ok)
-    vname = "constant" if variance is MISSING else str(variance).replace(" ", "")
+    if isinstance(variance, Mapping) or variance is None:
+        # R takes any list here (one without varfun and validmu fails later, in glm), and
+        # NULL, whose $varfun is NULL too
+        custom = custom_variance({} if variance is None else variance, lk.name)
+        node = Constant("NULL") if variance is None else custom.node
+        return Family("quasi", lk.name, lk, custom.varfun, custom.validmu, custom.dev_resids,
+                      ds.aic_quasi, custom.initialize, None, _NAN, "quasi",
+                      constructor_call("quasi", lk, link, variance=node), varfun=custom.name)
+    vname = "constant" if variance is MISSING else _variance_name(variance)
     if vname not in _QUASI_VARIANCES:
         raise RError(f"'variance' \"{vname}\" is invalid: possible values are "
                      '"mu(1-mu)", "mu", "mu^2", "mu^3" and "constant"')
@@ -159,6 +176,20 @@ def quasi(link=MISSING, variance=MISSING) -> Family:
     return Family("quasi", lk.name, lk, varfun, validmu, dev_resids, ds.aic_quasi,
                   ini.init_quasi(vname), None, _NAN, "quasi",
                   constructor_call("quasi", lk, link, **extra), varfun=vname)
+
+
+def _variance_name(variance: Any) -> str:
+    """R's ``gsub(" ", "", vtemp)`` of the ``variance`` argument as written; R's error
+    for a value that is neither a string nor a list (``variance$varfun`` fails)."""
+    if isinstance(variance, str):
+        return variance.replace(" ", "")
+    if isinstance(variance, (list, tuple)) and variance and all(
+            isinstance(v, str) for v in variance):
+        # a character vector: deparsed as c("mu","mu^2"), never a valid name
+        return "c(" + ",".join(f'"{v}"' for v in variance) + ")"
+    if callable(variance):
+        raise RError("object of type 'closure' is not subsettable")
+    raise RError("$ operator is invalid for atomic vectors")
 
 
 def negative_binomial(theta=MISSING, link=MISSING) -> Family:
@@ -192,6 +223,7 @@ _BY_NAME: dict[str, Callable[..., Family]] = {
     "inverse.gaussian": inverse_gaussian, "inverse_gaussian": inverse_gaussian,
     "quasi": quasi, "quasibinomial": quasibinomial, "quasipoisson": quasipoisson,
     "negative.binomial": negative_binomial, "negative_binomial": negative_binomial,
+    "tweedie": tweedie,
 }
 
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from rglm.families.elementwise import blockwise, piecewise
+from rglm.families.elementwise import blockwise, piecewise, rpow
 
 __all__ = [
     "dev_gaussian", "dev_binomial", "dev_poisson", "dev_gamma", "dev_inverse_gaussian",
-    "dev_quasi_mu", "dev_quasi_mu2", "dev_negbin",
+    "dev_quasi_mu", "dev_quasi_mu2", "dev_negbin", "dev_tweedie",
 ]
 
 
@@ -165,5 +165,33 @@ def dev_negbin(theta: float):
         with np.errstate(divide="ignore", invalid="ignore"):
             return 2 * wt * (y * np.log(np.maximum(1.0, y) / mu)
                              - (y + theta) * np.log((y + theta) / (mu + theta)))
+
+    return dev_resids
+
+
+def dev_tweedie(p: float):
+    """Deviance residuals of the Tweedie family with variance power ``p``.
+
+    R: statmod::tweedie's ``dev.resids``: ``2 wt (y theta - kappa)`` with
+    ``y1 = y + 0.1 (y == 0)``, ``theta = (y1^(1-p) - mu^(1-p))/(1-p)`` (``log(y1/mu)``
+    for ``p = 1``) and ``kappa = (y^(2-p) - mu^(2-p))/(2-p)`` (``log(y1/mu)`` for
+    ``p = 2``). ``y1`` keeps the negative powers and logarithms finite at ``y = 0``
+    (where ``y theta`` vanishes anyway); for ``p = 2`` it makes ``kappa`` finite, an
+    arbitrary but finite residual where the gamma deviance would be infinite.
+    """
+
+    def dev_resids(y, mu, wt) -> np.ndarray:
+        y, mu, wt = _args(y, mu, wt)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            y1 = y + 0.1 * (y == 0)
+            if p == 1:
+                theta = np.log(y1 / mu)
+            else:
+                theta = (rpow(y1, 1 - p) - rpow(mu, 1 - p)) / (1 - p)
+            if p == 2:
+                kappa = np.log(y1 / mu)
+            else:
+                kappa = (rpow(y, 2 - p) - rpow(mu, 2 - p)) / (2 - p)
+            return 2 * wt * (y * theta - kappa)
 
     return dev_resids

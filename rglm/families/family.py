@@ -18,7 +18,8 @@ from rglm.families.initialize import Initialized
 from rglm.families.links import Link, make_link
 from rglm.formula.ast import Arg, Call, Node, Number, String, Symbol
 
-__all__ = ["Family", "MISSING", "resolve_link", "link_arg_node", "constructor_call"]
+__all__ = ["Family", "MISSING", "resolve_link", "link_arg_node", "constructor_call",
+           "exponent_node"]
 
 
 class _Missing:
@@ -74,6 +75,9 @@ class Family:
         quasi only: the variance name (``family$varfun``).
     theta : float or None
         negative binomial only: the fixed theta.
+    var_power, link_power : float or None
+        statmod's tweedie only: ``p`` of ``V(mu) = mu^p`` and ``q`` of the link ``mu^q``
+        (R keeps them in the environment of the family's functions).
     """
 
     family: str
@@ -90,6 +94,8 @@ class Family:
     call: Call
     varfun: Optional[str] = None
     theta: Optional[float] = None
+    var_power: Optional[float] = None
+    link_power: Optional[float] = None
 
     # -- the link's functions, as R copies them into the family ---------------------------
     @property
@@ -214,7 +220,7 @@ def link_arg_node(link: Link, given: Any) -> Node:
     if isinstance(given, str):
         return String(given)
     if link.lambda_ is not None:
-        return Call(Symbol("power"), (Arg(None, _exponent_node(float(link.lambda_))),))
+        return Call(Symbol("power"), (Arg(None, exponent_node(float(link.lambda_))),))
     return Call(Symbol("make.link"), (Arg(None, String(link.name)),))
 
 
@@ -234,8 +240,8 @@ def constructor_call(constructor: str, link: Link, given_link: Any,
     return Call(Symbol(constructor), tuple(args))
 
 
-def _exponent_node(lam: float):
-    """``1/3`` for the float 0.333..., as an R user would have written the exponent.
+def exponent_node(lam: float):
+    """``1/3`` for the float 0.333..., as an R user would have written the number.
 
     R keeps ``power(1/3)`` unevaluated in the call; Python only sees the float, so a
     small-denominator fraction that reproduces it exactly is written back as ``p/q``.

@@ -19,7 +19,7 @@ import numpy as np
 from rglm.errors import RError, rwarn
 
 __all__ = ["Initialized", "init_binomial", "init_poisson", "init_gaussian", "init_positive",
-           "init_quasi", "init_negbin"]
+           "init_quasi", "init_negbin", "init_zero_shifted"]
 
 
 @dataclass(frozen=True)
@@ -167,10 +167,23 @@ def init_quasi(variance: str) -> Initializer:
         elif variance == "mu(1-mu)":
             mu0 = np.maximum(0.001, np.minimum(0.999, y))
         else:
-            mu0 = y + 0.1 * (y == 0)
+            mu0 = _zero_shifted(y)
         return Initialized(y, w, np.ones(nobs), mu0)
 
     return initialize
+
+
+def _zero_shifted(y: np.ndarray) -> np.ndarray:
+    # R: "0.1 fudge here matches poisson: S has 1/6"
+    return y + 0.1 * (y == 0)
+
+
+def init_zero_shifted(y, weights, etastart=None, mustart=None, start=None) -> Initialized:
+    """Initializer of statmod's ``tweedie``: ``mustart = y + 0.1 (y == 0)``, no checks
+    on ``y`` (statmod makes none)."""
+    y, w, nobs = _prepare(y, weights)
+    y = _flat(y)
+    return Initialized(y, w, np.ones(nobs), _zero_shifted(y))
 
 
 def init_negbin(y, weights, etastart=None, mustart=None, start=None) -> Initialized:

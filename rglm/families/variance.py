@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from rglm.families.elementwise import rpow
+
 __all__ = [
     "var_constant", "var_mu_1mu", "var_mu", "var_mu2", "var_mu3", "var_negbin",
-    "valid_any", "valid_unit_finite", "valid_unit", "valid_positive_finite",
-    "valid_positive",
+    "var_mu_power", "valid_any", "valid_unit_finite", "valid_unit",
+    "valid_positive_finite", "valid_positive", "valid_nonnegative",
 ]
 
 
@@ -63,6 +65,15 @@ def var_negbin(theta: float):
     return variance
 
 
+def var_mu_power(p: float):
+    """``V(mu) = mu^p`` with R's ``^``. R: statmod::tweedie's ``variance``."""
+
+    def variance(mu) -> np.ndarray:
+        return rpow(mu, p)
+
+    return variance
+
+
 def valid_any(mu) -> bool:
     """Always true (gaussian, inverse.gaussian, quasi "constant")."""
     return True
@@ -89,3 +100,8 @@ def valid_positive_finite(mu) -> bool:
 def valid_positive(mu) -> bool:
     """``all(mu > 0)`` (quasi "mu", "mu^2", "mu^3"; negative binomial)."""
     return bool(np.all(_f(mu) > 0))
+
+
+def valid_nonnegative(mu) -> bool:
+    """``all(mu >= 0)`` (statmod's tweedie with ``var.power > 0``)."""
+    return bool(np.all(_f(mu) >= 0))

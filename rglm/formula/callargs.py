@@ -9,22 +9,15 @@ string as the R code it holds, a dict as ``list(...)``. Used by the front ends
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
 import numpy as np
 
+from rglm.callerenv import name_in
 from rglm.formula import ast
 from rglm.formula.parse import parse_expr
 
 __all__ = ["value_node", "name_in"]
-
-
-def name_in(namespace: Mapping[str, Any], obj: Any) -> Optional[str]:
-    """The name a caller's variable holding exactly ``obj`` has, if any."""
-    for key, val in namespace.items():
-        if val is obj and not key.startswith("_"):
-            return key
-    return None
 
 
 def _number(v: float) -> ast.Node:

@@ -107,7 +107,28 @@ def _evaluate_chain(node: Call, env: REnv, state: State) -> Any:
     return value
 
 
+def _namespaced(node: Call) -> Optional[Call]:
+    """``pkg::f(...)`` as the plain call ``f(...)`` (None for other calls).
+
+    rglm provides each R function once, whatever package R has it in, so the package
+    only has to be one R could find it in; it is not checked.
+    """
+    fn = node.fn
+    if isinstance(fn, Call) and fn.fname in ("::", ":::") and len(fn.args) == 2:
+        name = fn.args[1].value
+        if isinstance(name, (Symbol, String)):
+            return Call(Symbol(name.name if isinstance(name, Symbol) else name.value),
+                        node.args)
+    return None
+
+
 def _evaluate_call(node: Call, env: REnv, state: State) -> Any:
+    written = node  # the call as written keys its state (splines::ns(x, 3))
+    plain = _namespaced(node) if node.fname is None else None
+    if plain is not None:
+        if plain.fname not in R_FUNCTIONS:
+            raise RError(f'could not find function "{deparse1(node.fn)}"')
+        node = plain
     name = node.fname
     if name is None:
         raise RError("attempt to apply non-function")
@@ -123,7 +144,8 @@ def _evaluate_call(node: Call, env: REnv, state: State) -> Any:
     if op is not None and node.args[0].name is None:
         return op(ev(node.args[0].value), env)
     if name in R_FUNCTIONS:
-        ctx = CallContext(env=env, state=state, key=state_key(node), call=node, evaluate=ev)
+        ctx = CallContext(env=env, state=state, key=state_key(written), call=node,
+                          evaluate=ev)
         return call_function(R_FUNCTIONS[name], ctx)
     fn = env.lookup_function(name)
     if fn is None:

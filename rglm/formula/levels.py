@@ -44,11 +44,14 @@ class Categorical:
 
 
 def level_labels(categories: pd.Index) -> tuple:
-    """Category labels as R prints levels (numbers as ``as.character`` writes them)."""
+    """Category labels as R prints levels (numbers and logicals as ``as.character``
+    writes them: ``factor(ptl > 0)`` has levels ``"FALSE"``, ``"TRUE"``, so its
+    coefficient is ``ptdTRUE``, not Python's ``ptdTrue``)."""
     if pd.api.types.is_numeric_dtype(categories.dtype) and \
             not pd.api.types.is_bool_dtype(categories.dtype):
         return tuple(format_numbers(categories.to_numpy()))
-    return tuple(str(c) for c in categories)
+    return tuple(("TRUE" if c else "FALSE") if isinstance(c, (bool, np.bool_)) else str(c)
+                 for c in categories)
 
 
 def as_categorical(v: Any) -> Optional[Categorical]:

@@ -289,6 +289,14 @@ class _Parser:
             if lbp < min_bp:
                 break
             self.advance()
+            if op in ("::", ":::"):
+                # gram.y: SYMBOL NS_GET SYMBOL (or a string) -- the name alone, so that
+                # splines::ns(x) calls `splines::ns` rather than namespacing `ns(x)`
+                name = self.advance()
+                if name.kind not in ("sym", "str"):
+                    self.fail(name)
+                left = Call(Symbol(op), (Arg(None, left), Arg(None, self._leaf(name))))
+                continue
             right = self.expression(rbp)
             if op in _COMPARISON and isinstance(left, Call) and left.fname in _COMPARISON \
                     and len(left.args) == 2:
@@ -300,6 +308,11 @@ class _Parser:
             else:
                 left = Call(Symbol(op), (Arg(None, left), Arg(None, right)))
         return left
+
+    @staticmethod
+    def _leaf(tok: Token) -> Node:
+        value = tok.value
+        return Symbol(value) if tok.kind == "sym" else String(value)  # type: ignore[arg-type]
 
     def prefix(self) -> Node:
         tok = self.advance()

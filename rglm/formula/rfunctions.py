@@ -32,6 +32,7 @@ from rglm.formula.poly import (
     PolyCoefs, ScaleCoefs, poly_colnames, poly_fit, poly_predict, poly_raw, scale_fit,
     scale_predict,
 )
+from rglm.formula.splines import SplineBasis, bs, ns, spline_colnames, spline_predict
 from rglm.formula.values import (
     CONTRASTS_ATTR, NA, FrozenState, REnv, RMatrix, as_value, character_value, is_character,
     is_factor, is_logical, logical_value, na_mask, rep_len, to_character, to_logical,
@@ -840,6 +841,70 @@ def _scale(ctx: CallContext, x: Any, center: Any = True, scale: Any = True) -> R
         if isinstance(ctx.state, MutableMapping):
             ctx.state[ctx.key] = fitted
     return RMatrix(out, names, _matrix_index(out.shape[0], x, ctx.env))
+
+
+# ---------------------------------------------------------------------------------------
+# Regression splines: bs and ns (R's splines package)
+# ---------------------------------------------------------------------------------------
+
+def _number_arg(value: Any, name: str) -> Optional[np.ndarray]:
+    """A numeric argument as float64 values (None stays None: R's NULL)."""
+    if value is None:
+        return None
+    if is_character(value) or is_factor(value):
+        raise RError(f"non-numeric argument '{name}'")
+    return to_numeric(value).astype(float).reshape(-1)
+
+
+def _scalar_arg(value: Any, name: str) -> Optional[float]:
+    values = _number_arg(value, name)
+    return None if values is None or values.size == 0 else float(values[0])
+
+
+def _spline(ctx: CallContext, x: Any, fit: Callable[[np.ndarray], tuple]) -> RMatrix:
+    """The basis of ``x``: from the recorded knots when coding new data, else fitted
+    (recording the knots, R's ``makepredictcall``)."""
+    values = _numeric_input(x, ctx.call.fname or "bs")
+    recorded = ctx.state.get(ctx.key) if isinstance(ctx.state, FrozenState) else None
+    if isinstance(recorded, SplineBasis):
+        out = spline_predict(values, recorded)
+    else:
+        out, recorded = fit(values)
+        if isinstance(ctx.state, MutableMapping):
+            ctx.state[ctx.key] = recorded
+    return RMatrix(out, spline_colnames(out.shape[1]), _matrix_index(out.shape[0], x, ctx.env))
+
+
+@_register("bs", ("x", "df", "knots", "degree", "intercept", "Boundary.knots",
+                  "warn.outside"))
+def _bs(ctx: CallContext, x: Any, df: Any = None, knots: Any = None, degree: Any = 3,
+        intercept: Any = False, Boundary_knots: Any = None, warn_outside: Any = True
+        ) -> RMatrix:
+    """R: splines::bs(x, df = NULL, knots = NULL, degree = 3, intercept = FALSE,
+    Boundary.knots = range(x), warn.outside = TRUE).
+
+    New data are coded with the fitting data's knots; as R's ``makepredictcall.bs``
+    keeps only ``x`` of the call, the other arguments are then those recorded.
+    """
+    return _spline(ctx, x, lambda v: bs(
+        v, df=_scalar_arg(df, "df"), knots=_number_arg(knots, "knots"),
+        degree=_scalar_arg(degree, "degree"), intercept=_flag(intercept, "intercept"),
+        boundary_knots=_number_arg(Boundary_knots, "Boundary.knots"),
+        warn_outside=_flag(warn_outside, "warn.outside")))
+
+
+@_register("ns", ("x", "df", "knots", "intercept", "Boundary.knots"))
+def _ns(ctx: CallContext, x: Any, df: Any = None, knots: Any = None, intercept: Any = False,
+        Boundary_knots: Any = None) -> RMatrix:
+    """R: splines::ns(x, df = NULL, knots = NULL, intercept = FALSE,
+    Boundary.knots = range(x)).
+
+    New data are coded with the fitting data's knots (R's ``makepredictcall.ns``).
+    """
+    return _spline(ctx, x, lambda v: ns(
+        v, df=_scalar_arg(df, "df"), knots=_number_arg(knots, "knots"),
+        intercept=_flag(intercept, "intercept"),
+        boundary_knots=_number_arg(Boundary_knots, "Boundary.knots")))
 
 
 # ---------------------------------------------------------------------------------------

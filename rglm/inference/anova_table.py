@@ -7,7 +7,7 @@ numbers and the heading strings it builds.
 
 Conventions: a column is a pair ``(values, na)`` of float arrays and an NA mask. R tells
 NA (printed blank) from NaN (printed ``NaN``, e.g. a test on an undefined dispersion);
-the DataFrame holds NaN for both and :attr:`Anova.nan_mask` marks the true NaNs.
+the DataFrame holds NaN for both and :attr:`AnovaTable.nan_mask` marks the true NaNs.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from rglm.errors import RError, rwarn
 from rglm.render.anova import format_anova
 from rglm.render.display import HeadedTable
 
-__all__ = ["Anova", "Column", "make_anova", "column", "na_column", "columns_of",
-           "match_arg", "safe_pchisq", "safe_pf", "stat_anova", "squote", "exact_zero",
+__all__ = ["AnovaTable", "Column", "make_anova", "column", "na_column", "columns_of",
+           "match_arg", "safe_pchisq", "safe_pf", "pchisq_upper", "stat_anova", "squote", "exact_zero",
            "deviance_magnitude", "EXACT_ZERO_RATIO", "TESTS", "resolve_test", "apply_test"]
 
 Column = tuple  # (name, values: ndarray, na: ndarray of bool)
@@ -40,7 +40,7 @@ EXACT_ZERO_RATIO = 1e-10
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Anova(HeadedTable):
+class AnovaTable(HeadedTable):
     """An analysis-of-deviance table. R: class ``c("anova", "data.frame")``.
 
     ``print()`` gives R's ``print.anova`` text; ``to_markdown()`` / ``to_html()`` the
@@ -73,8 +73,10 @@ class Anova(HeadedTable):
         nan = np.isnan(self.table.to_numpy(dtype=float))
         return nan if self.nan_mask is None else nan & ~self.nan_mask
 
-    def format(self, digits: int = 5, signif_stars: bool = True) -> str:
-        """The text of R's ``print.anova(x, digits, signif.stars)``."""
+    def format(self, digits: Optional[int] = None,
+               signif_stars: Optional[bool] = None) -> str:
+        """The text of R's ``print.anova(x, digits = max(getOption("digits") - 2, 3),
+        signif.stars = getOption("show.signif.stars"))`` (see :func:`rglm.options`)."""
         return format_anova(self.table.to_numpy(dtype=float), list(self.table.index),
                             list(self.table.columns), self.heading, na=self.na_mask,
                             digits=digits, signif_stars=signif_stars)
@@ -95,8 +97,8 @@ def na_column(name: str, first_na_values) -> Column:
 
 
 def make_anova(columns: Sequence[Column], rownames: Sequence[str],
-               heading: Sequence[str] = ()) -> Anova:
-    """Assemble an :class:`Anova` from columns ``(name, values, na)``."""
+               heading: Sequence[str] = ()) -> AnovaTable:
+    """Assemble an :class:`AnovaTable` from columns ``(name, values, na)``."""
     names = [c[0] for c in columns]
     values = np.column_stack([c[1] for c in columns]) if columns else \
         np.empty((len(rownames), 0))
@@ -104,12 +106,12 @@ def make_anova(columns: Sequence[Column], rownames: Sequence[str],
         np.zeros((len(rownames), 0), dtype=bool)
     table = pd.DataFrame(values, index=pd.Index([str(r) for r in rownames]), columns=names)
     nan_mask = np.isnan(values) & ~na
-    return Anova(table=table, heading=tuple(heading),
+    return AnovaTable(table=table, heading=tuple(heading),
                  nan_mask=nan_mask if nan_mask.any() else None)
 
 
-def columns_of(a: Anova) -> list:
-    """The columns ``(name, values, na)`` of an :class:`Anova`."""
+def columns_of(a: AnovaTable) -> list:
+    """The columns ``(name, values, na)`` of an :class:`AnovaTable`."""
     na = a.na_mask
     x = a.table.to_numpy(dtype=float)
     return [(name, x[:, j].copy(), na[:, j].copy()) for j, name in enumerate(a.table.columns)]
@@ -175,13 +177,49 @@ def exact_zero(stat, magnitude) -> np.ndarray:
         return np.abs(stat) <= EXACT_ZERO_RATIO * magnitude
 
 
+def _log_upper_gamma(a: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """``log Q(a, z)``, the regularised upper incomplete gamma function, for ``z`` far in
+    the tail, by its asymptotic series ``Gamma(a, z) ~ z^(a-1) e^-z sum_k (a-1)...(a-k) /
+    z^k``, summed up to its smallest term."""
+    total = np.ones_like(z)
+    term = np.ones_like(z)
+    active = np.ones(z.shape, dtype=bool)
+    for k in range(1, 200):
+        nxt = term * (a - k) / z
+        active &= np.abs(nxt) < np.abs(term)
+        if not active.any():
+            break
+        term = np.where(active, nxt, term)
+        total = total + np.where(active, nxt, 0.0)
+        active &= np.abs(nxt) > 1e-17 * np.abs(total)
+    return (a - 1) * np.log(z) - z + np.log(total) - special.gammaln(a)
+
+
+def pchisq_upper(q, df) -> np.ndarray:
+    """Upper chi-squared tail probabilities, down to the smallest subnormal double.
+
+    R: ``pchisq(q, df, lower.tail = FALSE)``. scipy's tail underflows to 0 below the
+    smallest normal double (~2.2e-308), where R's still returns subnormal numbers (a
+    likelihood-ratio statistic of 1429 on 1 df has p = 9.1e-313); those are taken from
+    the asymptotic series of the log tail.
+    """
+    q = np.asarray(q, dtype=float)
+    df = np.asarray(df, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
+        out = np.asarray(stats.chi2.sf(q, df), dtype=float)
+        tail = (out == 0) & np.isfinite(q) & (q > 0) & (df > 0)
+        if tail.any():
+            a, z = np.broadcast_arrays(df / 2, q / 2)
+            out = np.array(out, copy=True)
+            out[tail] = np.exp(_log_upper_gamma(a[tail], z[tail]))
+    return out
+
+
 def safe_pchisq(q: np.ndarray, df: np.ndarray) -> np.ndarray:
     """Upper chi-squared tail; NA for ``df <= 0``. R: ``stats:::safe_pchisq(lower.tail = FALSE)``."""
     q = np.asarray(q, dtype=float)
     df = np.asarray(df, dtype=float)
-    with np.errstate(invalid="ignore"):
-        out = stats.chi2.sf(q, np.where(df > 0, df, np.nan))
-    return np.asarray(out, dtype=float)
+    return pchisq_upper(q, np.where(df > 0, df, np.nan))
 
 
 def safe_pf(q: np.ndarray, df1: np.ndarray, df2) -> np.ndarray:

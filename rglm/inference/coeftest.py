@@ -59,8 +59,10 @@ class CoefTest(Tabled):
             return self.table.loc[key]
         return self.table[key]
 
-    def format(self, digits: int = 5, signif_stars: bool = True) -> str:
-        """The text of R's ``print.coeftest`` (``printCoefmat`` with ``digits``)."""
+    def format(self, digits: Optional[int] = None,
+               signif_stars: Optional[bool] = None) -> str:
+        """The text of R's ``print.coeftest`` (``printCoefmat`` with ``digits = max(3,
+        getOption("digits") - 2)``, see :func:`rglm.options`)."""
         return format_coeftest(self.table, self.method, na=self.na, digits=digits,
                                signif_stars=signif_stars)
 

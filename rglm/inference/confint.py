@@ -18,6 +18,7 @@ from scipy import stats
 from rglm.errors import RError
 from rglm.generics import coef, vcov
 from rglm.render.rformat import format_real
+from rglm.render.rframes import as_r
 
 __all__ = ["confint_default", "match_parm", "wald_percent_labels", "tails"]
 
@@ -133,4 +134,4 @@ def confint_default(fit, parm=None, level: float = 0.95) -> pd.DataFrame:
     ses = np.array([np.nan if k is None else all_ses[k] for k in positions])
     cf = np.array([np.nan if k is None else all_cf[k] for k in positions])
     ci = cf[:, None] + np.outer(ses, fac)
-    return pd.DataFrame(ci, index=rows, columns=wald_percent_labels(a))
+    return as_r(pd.DataFrame(ci, index=rows, columns=wald_percent_labels(a)))

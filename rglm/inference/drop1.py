@@ -11,7 +11,7 @@ methods (R's ``drop1.glm``, ``add1.glm``, with deviances and F tests) are
 
 from __future__ import annotations
 
-from typing import Sequence, Union
+from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -19,12 +19,13 @@ from rglm.errors import RError
 from rglm.formula.deparse import deparse
 from rglm.formula.terms import terms as make_terms
 from rglm.generics import extractAIC, nobs, terms, update
-from rglm.inference.anova_table import Anova, column, make_anova, match_arg, safe_pchisq
+from rglm.inference.anova_table import AnovaTable, column, make_anova, match_arg, safe_pchisq
 from rglm.inference.scope import add_scope, drop_scope, updated_formula
 from rglm.render.anova import term_changes_heading, term_trial_line
 from rglm.report import cat
 
-__all__ = ["drop1_default", "add1_default", "drop_terms", "add_terms", "is_formula"]
+__all__ = ["drop1_default", "add1_default", "drop_terms", "add_terms", "is_formula",
+           "refit_aics", "aic_table"]
 
 _TESTS = ("none", "Chisq")
 
@@ -64,27 +65,47 @@ def add_terms(fit, scope) -> list:
     return scope
 
 
-def _refit_aics(fit, scope: list, sign: str, scale: float, k: float, trace) -> np.ndarray:
+def refit_aics(fit, scope: list, sign: str, scale: float, k: float,
+               announce: Optional[Callable[[str], None]] = None,
+               failed_as_na: bool = False) -> np.ndarray:
     """``[edf, AIC]`` of the fit (first row) and of each refit ``~ . <sign> term``; R's
-    error when a refit uses other rows."""
+    error when a refit uses other rows.
+
+    ``announce(term)`` is called before each refit (the ``trying`` lines); with
+    ``failed_as_na`` a refit that raises an :class:`~rglm.errors.RError` gives an NA row
+    (MASS's ``addterm.default`` wraps the refit in ``try()``).
+    """
     ans = np.empty((len(scope) + 1, 2))
     ans[0] = extractAIC(fit, scale, k=k)
     n0 = nobs(fit)
     for i, term in enumerate(scope, start=1):
-        if trace > 1:
-            cat(term_trial_line(sign, term))
-        nfit = update(fit, f"~ . {sign} {term}")
+        if announce is not None:
+            announce(term)
+        try:
+            nfit = update(fit, f"~ . {sign} {term}")
+        except RError:
+            if not failed_as_na:
+                raise
+            ans[i] = np.nan
+            continue
         ans[i] = extractAIC(nfit, scale, k=k)
         if nobs(nfit) != n0:
             raise RError("number of rows in use has changed: remove missing values?")
     return ans
 
 
-def _table(ans: np.ndarray, dfs: np.ndarray, test: str, k: float, adding: bool,
-           rows: list, heading: list) -> Anova:
+def _trace_cat(sign: str, trace) -> Optional[Callable[[str], None]]:
+    """stats' default methods announce each refit with ``cat`` when ``trace > 1``."""
+    if not trace > 1:
+        return None
+    return lambda term: cat(term_trial_line(sign, term))
+
+
+def aic_table(ans: np.ndarray, dfs: np.ndarray, test: str, k: float, adding: bool,
+              rows: list, heading: list, p_name: str = "Pr(>Chi)") -> AnovaTable:
     """``Df``, ``AIC`` and, for ``test = "Chisq"``, ``LRT`` (``AIC - k edf`` differences,
     R's likelihood-ratio statistic when the AIC is ``-2 logLik + k edf``) and its
-    ``Pr(>Chi)``."""
+    p-value (``p_name``: stats' ``Pr(>Chi)``, MASS's ``Pr(Chi)``)."""
     cols = [column("Df", dfs, np.isnan(dfs)), column("AIC", ans[:, 1])]
     if test == "Chisq":
         dev = ans[:, 1] - k * ans[:, 0]
@@ -94,12 +115,12 @@ def _table(ans: np.ndarray, dfs: np.ndarray, test: str, k: float, adding: bool,
         p = dev.copy()
         p[ok] = safe_pchisq(dev[ok], dfs[ok])
         cols += [column("LRT", dev, np.isnan(dev)),
-                 column("Pr(>Chi)", p, ~ok | ~(dfs > 0))]
+                 column(p_name, p, ~ok | ~(dfs > 0))]
     return make_anova(cols, rows, heading)
 
 
 def drop1_default(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
-                  test: str = "none", k: float = 2, trace: int = 0) -> Anova:
+                  test: str = "none", k: float = 2, trace: int = 0) -> AnovaTable:
     """Drop each term in turn, refitting. R: ``drop1.default(object, scope, scale, test,
     k, trace)``.
 
@@ -119,21 +140,21 @@ def drop1_default(fit, scope: Union[None, str, Sequence[str]] = None, scale: flo
 
     Returns
     -------
-    Anova
+    AnovaTable
         Rows ``<none>`` and the terms; columns ``Df`` (edf differences), ``AIC``, and
         for ``"Chisq"`` ``LRT`` and ``Pr(>Chi)``.
     """
     scope = drop_terms(fit, scope)
-    ans = _refit_aics(fit, scope, "-", scale, k, trace)
+    ans = refit_aics(fit, scope, "-", scale, k, _trace_cat("-", trace))
     dfs = ans[0, 0] - ans[:, 0]
     dfs[0] = np.nan
     test = match_arg(test, _TESTS)
     heading = term_changes_heading(False, deparse(terms(fit).formula), scale)
-    return _table(ans, dfs, test, k, False, ["<none>"] + scope, heading)
+    return aic_table(ans, dfs, test, k, False, ["<none>"] + scope, heading)
 
 
 def add1_default(fit, scope: Union[str, Sequence[str]] = None, scale: float = 0,
-                 test: str = "none", k: float = 2, trace: int = 0) -> Anova:
+                 test: str = "none", k: float = 2, trace: int = 0) -> AnovaTable:
     """Add each candidate term in turn, refitting. R: ``add1.default(object, scope, scale,
     test, k, trace)``.
 
@@ -148,9 +169,9 @@ def add1_default(fit, scope: Union[str, Sequence[str]] = None, scale: float = 0,
     if scope is None:
         raise RError("no terms in scope")
     scope = add_terms(fit, scope)
-    ans = _refit_aics(fit, scope, "+", scale, k, trace)
+    ans = refit_aics(fit, scope, "+", scale, k, _trace_cat("+", trace))
     dfs = ans[:, 0] - ans[0, 0]
     dfs[0] = np.nan
     test = match_arg(test, _TESTS)
     heading = term_changes_heading(True, deparse(terms(fit).formula), scale)
-    return _table(ans, dfs, test, k, True, ["<none>"] + scope, heading)
+    return aic_table(ans, dfs, test, k, True, ["<none>"] + scope, heading)

@@ -27,12 +27,14 @@ from rglm.errors import RError
 from rglm.formula import ast
 from rglm.formula.deparse import deparse
 from rglm.generics import add1, deviance, drop1, extractAIC, nobs, terms, update
-from rglm.inference.anova_table import Anova, columns_of, make_anova, match_arg
+from rglm.inference.anova_table import AnovaTable, columns_of, make_anova, match_arg
 from rglm.inference.scope import factor_scope, scope_terms, term_sets
 from rglm.render.anova import format_step_line, step_path_heading
+from rglm.render.rframes import as_r
 from rglm.report import cat
 
-__all__ = ["step", "StepResult", "step_class", "with_path"]
+__all__ = ["step", "StepResult", "step_class", "with_path", "StepRules", "stepwise",
+           "STATS_STEP"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,7 +87,9 @@ def with_path(fit, anova: pd.DataFrame, keep: Optional[list]):
     cls = step_class(type(fit))
     values = {f.name: getattr(fit, f.name) for f in fields(type(fit))
               if f.name not in ("anova", "keep")}
-    return cls(**values, anova=anova, keep=keep)
+    # R prints fit$anova as a data frame; so does the RFrame (the data stay pandas)
+    return cls(**values, anova=as_r(anova, frame=True) if anova is not None else None,
+               keep=keep)
 
 
 def _with_terms_formula(fit):
@@ -118,13 +122,13 @@ def _step_line(label: str, fit, aic: float, first: bool) -> str:
     return format_step_line(label, aic, deparse(terms(fit).formula), first)
 
 
-def _renamed(table: Anova, prefix: str) -> list:
+def _renamed(table: AnovaTable, prefix: str) -> list:
     """The table's row names with ``prefix`` before each term (``- x``, ``+ z``)."""
     names = list(table.table.index)
     return [names[0]] + [f"{prefix} {n}" for n in names[1:]]
 
 
-def _candidates(drop_table: Optional[Anova], add_table: Optional[Anova]) -> Anova:
+def _candidates(drop_table: Optional[AnovaTable], add_table: Optional[AnovaTable]) -> AnovaTable:
     """R's ``rbind(aod, aodf[-1, ])`` of the drop1 and add1 tables, without heading."""
     parts, rows = [], []
     if drop_table is not None:
@@ -141,7 +145,7 @@ def _candidates(drop_table: Optional[Anova], add_table: Optional[Anova]) -> Anov
     return make_anova(cols, rows)
 
 
-def _subset(table: Anova, rows: np.ndarray) -> Anova:
+def _subset(table: AnovaTable, rows: np.ndarray) -> AnovaTable:
     cols = [(name, v[rows], na[rows]) for name, v, na in columns_of(table)]
     return make_anova(cols, [table.table.index[i] for i in rows])
 
@@ -208,6 +212,51 @@ def step(fit, scope: Union[None, str, Mapping[str, str]] = None, scale: float = 
         ``AIC is not defined for this model, so 'step' cannot proceed`` (quasi families),
         ``number of rows in use has changed: remove missing values?``, scope errors.
     """
+    return stepwise(fit, scope, scale, direction, trace, keep, steps, k, STATS_STEP)
+
+
+@dataclass(frozen=True)
+class StepRules:
+    """What tells R's two stepwise searches apart: ``stats::step`` (:data:`STATS_STEP`)
+    and ``MASS::stepAIC`` (:mod:`rglm.inference.mass_step`). The search itself,
+    :func:`stepwise`, is the same code in both packages.
+
+    Attributes
+    ----------
+    name : str
+        The function's name in its errors (``'step' cannot proceed``).
+    drop, add : callable
+        The single-term tables: ``drop(fit, scope_terms, scale=, k=, trace=)``.
+    table_trace : callable
+        ``trace`` -> the ``trace`` handed to ``drop``/``add`` (stats: itself; MASS:
+        ``max(0, trace - 1)``).
+    zero_df_change : callable
+        ``(drop_table, row_names) -> change or None``: which zero-df (aliased) term to
+        drop first, given the drop table and its row names (``- x``).
+    path : callable
+        ``(models, start, final) -> anova``: the path table added to the final fit.
+    """
+
+    name: str
+    drop: Callable
+    add: Callable
+    table_trace: Callable[[Any], Any]
+    zero_df_change: Callable[[AnovaTable, list], Optional[str]]
+    path: Callable[[list, Any, Any], Any]
+
+
+def _deviance(fit) -> float:
+    """R's ``mydeviance``: ``deviance(x)``, or ``extractAIC(x, k = 0)[2]`` for a kind
+    without a deviance."""
+    if deviance.dispatch(type(fit)) is deviance.dispatch(object):
+        return float(extractAIC(fit, k=0)[1])
+    return deviance(fit)
+
+
+def stepwise(fit, scope, scale: float, direction: Optional[str], trace, keep,
+             steps: int, k: float, rules: StepRules):
+    """The stepwise search of ``stats::step`` and ``MASS::stepAIC``, told apart by
+    ``rules``; the arguments are :func:`step`'s."""
     direction_missing = direction is None
     direction = match_arg(direction, ("both", "backward", "forward"))
     backward = direction in ("both", "backward")
@@ -223,13 +272,14 @@ def step(fit, scope: Union[None, str, Mapping[str, str]] = None, scale: float = 
     n = nobs(fit)
     edf, b_aic = (float(v) for v in extractAIC(fit, scale, k=k))
     if math.isnan(b_aic):
-        raise RError("AIC is not defined for this model, so 'step' cannot proceed")
+        raise RError(f"AIC is not defined for this model, so '{rules.name}' cannot proceed")
     if b_aic == -math.inf:
-        raise RError("AIC is -infinity for this model, so 'step' cannot proceed")
+        raise RError(f"AIC is -infinity for this model, so '{rules.name}' cannot proceed")
     if trace:
         _write(_step_line("Start", fit, b_aic, first=True))
-    models = [dict(deviance=deviance(fit), df_resid=n - edf, change="", AIC=b_aic)]
+    models = [dict(deviance=_deviance(fit), df_resid=n - edf, change="", AIC=b_aic)]
     kept = [keep(fit, b_aic)] if keep is not None else None
+    table_trace = rules.table_trace(trace)
     while steps > 0:
         steps -= 1
         aic_before = b_aic
@@ -237,15 +287,12 @@ def step(fit, scope: Union[None, str, Mapping[str, str]] = None, scale: float = 
         drop_table = add_table = None
         change = None
         if backward and sc.drop:
-            drop_table = drop1(fit, list(sc.drop), scale=scale, k=k, trace=trace)
-            df = drop_table.table["Df"].to_numpy()
-            zero = np.flatnonzero(df == 0)
-            if zero.size:
-                # zero-df (aliased) terms go first, one at a time: the last one listed
-                change = _renamed(drop_table, "-")[zero[-1]]
+            drop_table = rules.drop(fit, list(sc.drop), scale=scale, k=k, trace=table_trace)
+            change = rules.zero_df_change(drop_table, _renamed(drop_table, "-"))
         if change is None:
             if forward and sc.add:
-                add_table = add1(fit, list(sc.add), scale=scale, k=k, trace=trace)
+                add_table = rules.add(fit, list(sc.add), scale=scale, k=k,
+                                      trace=table_trace)
             if drop_table is None and add_table is None:
                 break
             aod = _candidates(drop_table, add_table)
@@ -268,8 +315,21 @@ def step(fit, scope: Union[None, str, Mapping[str, str]] = None, scale: float = 
         # a tolerance, as dropping 0-df terms might increase the AIC slightly
         if b_aic >= aic_before + 1e-7:
             break
-        models.append(dict(deviance=deviance(fit), df_resid=n - edf, change=change,
+        models.append(dict(deviance=_deviance(fit), df_resid=n - edf, change=change,
                            AIC=b_aic))
         if kept is not None:
             kept.append(keep(fit, b_aic))
-    return with_path(fit, _path_table(models, start, fit), kept)
+    return with_path(fit, rules.path(models, start, fit), kept)
+
+
+def _last_zero_df(drop_table: AnovaTable, names: list) -> Optional[str]:
+    """stats::step: the zero-df (aliased) terms go first, one at a time, the last one
+    listed first."""
+    df = drop_table.table["Df"].to_numpy()
+    zero = np.flatnonzero(df == 0)
+    return names[zero[-1]] if zero.size else None
+
+
+#: stats::step's rules: drop1/add1 with step's own trace, the path as ``anova``.
+STATS_STEP = StepRules(name="step", drop=drop1, add=add1, table_trace=lambda trace: trace,
+                       zero_df_change=_last_zero_df, path=_path_table)

@@ -47,7 +47,7 @@ def to_markdown(obj: Any, floatfmt: Optional[str] = None, digits: Optional[int] 
 
     Parameters
     ----------
-    obj : GLMSummary, CoefTest, Anova (or another anova-like record) or pandas.DataFrame
+    obj : GLMSummary, CoefTest, AnovaTable (or another anova-like record) or pandas.DataFrame
     floatfmt : str, optional
         A Python format spec for the numbers (``".3g"``); default: R's significant
         digits, as the printed table.

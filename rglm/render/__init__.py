@@ -30,7 +30,9 @@ Modules:
 * :mod:`~rglm.render.tables` — markdown and HTML of coefficient, anova and data-frame
   tables (the cells printCoefmat prints);
 * :mod:`~rglm.render.display` — mixins giving a result object ``str``/``repr``/IPython
-  display from its ``format()``, and markdown/HTML from its ``table_page()``.
+  display from its ``format()``, and markdown/HTML from its ``table_page()``;
+* :mod:`~rglm.render.stata` — Stata's estimation tables (``fmm``'s output, ``estat
+  lcprob``/``lcmean``, ``estimates stats``) from plain rows, and Stata's ``%9.0g``.
 
 The deparser lives in :mod:`rglm.formula.deparse` (the formula layer needs it too).
 """

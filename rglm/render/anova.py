@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from rglm.render.coefmat import format_coefmat
-from rglm.render.rformat import format_number, format_real, fround
+from rglm.render.rformat import format_number, format_real, fround, option_digits
 
 __all__ = ["format_anova", "format_heading", "format_step_line", "anova_column_roles",
            "anova_glm_heading", "anova_models_heading", "term_changes_heading",
@@ -105,8 +105,9 @@ def anova_column_roles(colnames: Sequence[str]) -> tuple[bool, list[int], list[i
 
 
 def format_anova(values, rownames: Sequence[str], colnames: Sequence[str],
-                 heading: Sequence[str] = (), na=None, digits: int = 5,
-                 signif_stars: bool = True, fancy_quotes: bool = True) -> str:
+                 heading: Sequence[str] = (), na=None, digits: Optional[int] = None,
+                 signif_stars: Optional[bool] = None,
+                 fancy_quotes: Optional[bool] = None) -> str:
     """The text R's ``print.anova`` prints.
 
     R: ``print.anova(x, digits = max(getOption("digits") - 2, 3), signif.stars)``.
@@ -120,12 +121,12 @@ def format_anova(values, rownames: Sequence[str], colnames: Sequence[str],
         R's ``heading`` attribute.
     na : array_like of bool, optional
         Which cells are NA; NaN cells outside it are R's NaN and print ``NaN``.
-    digits : int
-        Significant digits (R's default 5).
-    signif_stars : bool
+    digits : int, optional
+        Significant digits (R's default ``max(getOption("digits") - 2, 3)``).
+    signif_stars : bool, optional
         Show significance stars (``getOption("show.signif.stars")``).
-    fancy_quotes : bool
-        Curly quotes in the legend (a UTF-8 locale).
+    fancy_quotes : bool, optional
+        Curly quotes in the legend (``getOption("useFancyQuotes")``).
 
     Returns
     -------
@@ -135,7 +136,7 @@ def format_anova(values, rownames: Sequence[str], colnames: Sequence[str],
     x = np.array(values, dtype=float).reshape(len(rownames), len(colnames))
     has_p, tst, zap = anova_column_roles(colnames)
     table = format_coefmat(x, rownames=list(rownames), colnames=list(colnames),
-                           digits=digits, signif_stars=signif_stars, has_pvalue=has_p,
+                           digits=option_digits(2, 3, digits), signif_stars=signif_stars, has_pvalue=has_p,
                            p_values=has_p, cs_ind=(), tst_ind=tst, zap_ind=zap,
                            na_print="", na=na, fancy_quotes=fancy_quotes)
     return format_heading(heading) + table
@@ -148,6 +149,6 @@ def format_step_line(label: str, aic: float, formula_lines: Sequence[str],
     R: ``cat("Start:  AIC=", format(round(bAIC, 2)), "\\n", cut.string(deparse(formula(fit))),
     "\\n\\n", sep = "")``; ``Step:`` lines start with an empty line.
     """
-    aic_text = format_real([fround(aic, 2)], 7)[0]
+    aic_text = format_real([fround(aic, 2)])[0]
     prefix = "" if first else "\n"
     return f"{prefix}{label}:  AIC={aic_text}\n" + "\n".join(formula_lines) + "\n\n"

@@ -26,8 +26,10 @@ import numpy as np
 
 from rglm.errors import RError
 from rglm.render.rformat import (DBL_EPSILON, format_pval, format_real, fround,
-                                 signif_legend, signif_stars as _stars, zapsmall)
+                                 option_digits, signif_legend, signif_stars as _stars,
+                                 zapsmall)
 from rglm.render.vector import format_strings, print_char_matrix
+from rglm.roptions import getOption
 
 __all__ = ["format_coefmat", "coefmat_cells", "CoefmatCells", "CoefmatLayout",
            "coefmat_layout", "zap_columns", "format_coef_se", "format_statistics",
@@ -91,9 +93,10 @@ def coefmat_layout(colnames: Optional[Sequence[str]], nc: int, digits: int,
     """Step 1: printCoefmat's argument defaults and checks.
 
     R: ``has.Pvalue = nc >= 4 && substr(colnames(x)[nc], 1, 3) %in% c("Pr(", "p-v")``,
-    ``P.values = has.Pvalue``, ``tst.ind = k + 1``, ``cs.ind = 1:k`` with ``k = nc -
-    has.Pvalue - length(tst.ind)``, ``dig.tst = max(1, min(5, digits - 1))``. A p-value
-    column that is not to be shown is dropped before ``k`` is counted.
+    ``P.values = has.Pvalue && getOption("show.coef.Pvalues")``, ``tst.ind = k + 1``,
+    ``cs.ind = 1:k`` with ``k = nc - has.Pvalue - length(tst.ind)``, ``dig.tst = max(1,
+    min(5, digits - 1))``. A p-value column that is not to be shown is dropped before
+    ``k`` is counted.
 
     Raises
     ------
@@ -103,7 +106,7 @@ def coefmat_layout(colnames: Optional[Sequence[str]], nc: int, digits: int,
     if has_pvalue is None:
         has_pvalue = _has_pvalue_column(colnames, nc)
     if p_values is None:
-        p_values = has_pvalue
+        p_values = bool(has_pvalue and getOption("show.coef.Pvalues"))
     elif p_values and not has_pvalue:
         raise RError("'P.values' is TRUE, but 'has.Pvalue' is not")
     drop = bool(has_pvalue and not p_values)
@@ -214,8 +217,9 @@ def star_column(pv: np.ndarray, ok: np.ndarray, na: np.ndarray,
     return _stars(pv, na=na)
 
 
-def coefmat_cells(x, colnames: Optional[Sequence[str]] = None, digits: int = 5,
-                  signif_stars: bool = True, dig_tst: Optional[int] = None,
+def coefmat_cells(x, colnames: Optional[Sequence[str]] = None,
+                  digits: Optional[int] = None, signif_stars: Optional[bool] = None,
+                  dig_tst: Optional[int] = None,
                   cs_ind: Optional[Sequence[int]] = None,
                   tst_ind: Optional[Sequence[int]] = None, zap_ind: Sequence[int] = (),
                   p_values: Optional[bool] = None, has_pvalue: Optional[bool] = None,
@@ -229,6 +233,9 @@ def coefmat_cells(x, colnames: Optional[Sequence[str]] = None, digits: int = 5,
     -------
     CoefmatCells
     """
+    digits = option_digits(2, 3, digits)
+    if signif_stars is None:
+        signif_stars = getOption("show.signif.stars")
     xm = np.array(x, dtype=float)
     if xm.ndim != 2:
         raise RError("'x' must be coefficient matrix/data frame")
@@ -267,7 +274,7 @@ def coefmat_cells(x, colnames: Optional[Sequence[str]] = None, digits: int = 5,
 
 
 def layout_coefmat(coefmat: CoefmatCells, rownames: Optional[Sequence[str]],
-                   width: int = 80) -> str:
+                   width: Optional[int] = None) -> str:
     """Step 6: ``print.default(Cf, quote = FALSE, right = TRUE)``, the stars appended as
     a left-justified column with an empty name."""
     table = [list(row) for row in coefmat.cells]
@@ -278,19 +285,22 @@ def layout_coefmat(coefmat: CoefmatCells, rownames: Optional[Sequence[str]],
     return print_char_matrix(table, rownames, header, right=True, width=width)
 
 
-def legend_block(fancy_quotes: bool = True) -> str:
-    """Step 7: the legend printed under starred tables (``---`` and ``Signif. codes:``)."""
+def legend_block(fancy_quotes: Optional[bool] = None) -> str:
+    """Step 7: the legend printed under starred tables (``---`` and ``Signif. codes:``);
+    curly quotes unless ``getOption("useFancyQuotes")`` is false."""
+    if fancy_quotes is None:
+        fancy_quotes = getOption("useFancyQuotes")
     return "---\nSignif. codes:  " + signif_legend(fancy_quotes) + "\n"
 
 
 def format_coefmat(x, rownames: Optional[Sequence[str]] = None,
-                   colnames: Optional[Sequence[str]] = None, digits: int = 5,
-                   signif_stars: bool = True, signif_legend: Optional[bool] = None,
+                   colnames: Optional[Sequence[str]] = None, digits: Optional[int] = None,
+                   signif_stars: Optional[bool] = None, signif_legend: Optional[bool] = None,
                    dig_tst: Optional[int] = None, cs_ind: Optional[Sequence[int]] = None,
                    tst_ind: Optional[Sequence[int]] = None, zap_ind: Sequence[int] = (),
                    p_values: Optional[bool] = None, has_pvalue: Optional[bool] = None,
                    eps_pvalue: float = DBL_EPSILON, na_print: str = "NA", na=None,
-                   fancy_quotes: bool = True, width: int = 80) -> str:
+                   fancy_quotes: Optional[bool] = None, width: Optional[int] = None) -> str:
     """The text ``printCoefmat`` prints for a coefficient or anova table.
 
     R: ``stats::printCoefmat(x, digits, signif.stars, signif.legend, dig.tst, cs.ind,
@@ -301,10 +311,11 @@ def format_coefmat(x, rownames: Optional[Sequence[str]] = None,
     x : array_like, shape (n, k)
         The table; NaN cells are NA unless ``na`` is given.
     rownames, colnames : sequence of str, optional
-    digits : int
-        Significant digits (R's default ``max(3, getOption("digits") - 2)`` = 5).
-    signif_stars, signif_legend : bool
-        Show the star column / the legend (legend defaults to whether stars are shown).
+    digits : int, optional
+        Significant digits (R's default ``max(3, getOption("digits") - 2)``).
+    signif_stars, signif_legend : bool, optional
+        Show the star column (``getOption("show.signif.stars")``) / the legend (legend
+        defaults to whether stars are shown).
     dig_tst : int, optional
         Decimals of the test statistics (default ``max(1, min(5, digits - 1))``).
     cs_ind, tst_ind : sequence of int, optional
@@ -322,8 +333,10 @@ def format_coefmat(x, rownames: Optional[Sequence[str]] = None,
         Text of NA cells.
     na : array_like of bool, optional
         Which cells are NA; NaN cells outside it print ``NaN``.
-    fancy_quotes : bool
-        Curly quotes in the legend (UTF-8 locale).
+    fancy_quotes : bool, optional
+        Curly quotes in the legend (``getOption("useFancyQuotes")``).
+    width : int, optional
+        ``getOption("width")``.
 
     Returns
     -------

@@ -15,8 +15,9 @@ from rglm.render.coefmat import format_coefmat
 __all__ = ["format_coeftest"]
 
 
-def format_coeftest(table: pd.DataFrame, method: Optional[str], na=None, digits: int = 5,
-                    signif_stars: bool = True) -> str:
+def format_coeftest(table: pd.DataFrame, method: Optional[str], na=None,
+                    digits: Optional[int] = None,
+                    signif_stars: Optional[bool] = None) -> str:
     """The text ``print(coeftest(...))`` writes.
 
     Parameters
@@ -28,9 +29,9 @@ def format_coeftest(table: pd.DataFrame, method: Optional[str], na=None, digits:
         coefficients".
     na : array_like of bool, optional
         The cells that are R's NA (printed ``NA``); other NaN cells print ``NaN``.
-    digits : int
+    digits : int, optional
         printCoefmat's significant digits (R's default ``max(3, getOption("digits") - 2)``).
-    signif_stars : bool
+    signif_stars : bool, optional
         ``getOption("show.signif.stars")``.
 
     Returns

@@ -1,12 +1,15 @@
 """Printing confidence intervals as R prints them.
 
 R returns ``confint()`` as a plain matrix (or, for one profiled coefficient, a named
-vector) and prints it with ``print.default``: every column formatted on its own with 7
-significant digits, NA as ``NA``. rglm returns pandas objects;
-:func:`format_confint` gives the text R shows for them.
+vector) and prints it with ``print.default``: every column formatted on its own with
+``getOption("digits")`` significant digits, NA as ``NA``. rglm returns them as
+:class:`~rglm.render.rframes.RMatrix` / :class:`~rglm.render.rframes.RVector`, whose
+``print()`` is this text; :func:`format_confint` gives it for any pandas object.
 """
 
 from __future__ import annotations
+
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -28,7 +31,7 @@ def profile_trace_line(coefficient: str, down: bool) -> str:
     return f"\nParameter: {coefficient} {'down' if down else 'up'}"
 
 
-def format_confint(ci, digits: int = 7, width: int = 80) -> str:
+def format_confint(ci, digits: Optional[int] = None, width: Optional[int] = None) -> str:
     """The text of R's ``print(confint(...))``.
 
     R: ``print.default`` of the matrix (``printRealMatrix``: row names left-justified,
@@ -39,9 +42,9 @@ def format_confint(ci, digits: int = 7, width: int = 80) -> str:
     ----------
     ci : pandas.DataFrame or pandas.Series
         What :func:`rglm.confint` / :func:`rglm.confint_default` returned.
-    digits : int
+    digits : int, optional
         ``getOption("digits")``.
-    width : int
+    width : int, optional
         ``getOption("width")``.
 
     Returns

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from rglm.render.rformat import format_number, format_real, signif
+from rglm.render.rformat import format_number, format_real, option_digits, signif
 from rglm.render.vector import print_named_vector
 
 __all__ = ["format_glm", "naprint"]
@@ -27,7 +27,8 @@ def naprint(n_deleted: Optional[int]) -> str:
 
 def format_glm(call_lines: Sequence[str], coef_names: Sequence[str], coef_values,
                df_null, df_residual, null_deviance: float, deviance: float, aic: float,
-               n_deleted: Optional[int] = None, digits: int = 4, width: int = 80) -> str:
+               n_deleted: Optional[int] = None, digits: Optional[int] = None,
+               width: Optional[int] = None) -> str:
     """The text ``print(fit)`` shows for a glm.
 
     R: ``stats:::print.glm(x, digits = max(3, getOption("digits") - 3))``.
@@ -44,14 +45,17 @@ def format_glm(call_lines: Sequence[str], coef_names: Sequence[str], coef_values
         Printed as ``format(signif(v, digits))``; a NaN AIC (quasi families) prints NA.
     n_deleted : int, optional
         Rows dropped by ``na.action``.
-    digits : int
-        Significant digits (R's default 4).
+    digits : int, optional
+        Significant digits (R's default ``max(3, getOption("digits") - 3)``).
+    width : int, optional
+        ``getOption("width")``.
 
     Returns
     -------
     str
         The printed text.
     """
+    digits = option_digits(3, 3, digits)
     parts = ["\nCall:  ", "\n".join(call_lines), "\n\n"]
     if len(coef_values):
         parts.append("Coefficients:\n")

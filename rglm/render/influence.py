@@ -7,12 +7,12 @@ Formats only: the values, the flags and the rows to show come from
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
 from rglm.formula.deparse import is_syntactic_name
-from rglm.render.rformat import format_real, fround
+from rglm.render.rformat import format_real, fround, option_digits
 from rglm.render.vector import print_char_matrix
 
 __all__ = ["format_infl", "format_infl_summary", "make_names"]
@@ -61,8 +61,9 @@ def _call_text(call_lines: Sequence[str]) -> str:
 
 
 def format_infl(values, colnames: Sequence[str], rownames: Sequence[str], influential,
-                call_lines: Sequence[str], na=None, digits: int = 3) -> str:
-    """R: ``print.infl`` (``print(influence.measures(fit))``, digits = 3).
+                call_lines: Sequence[str], na=None, digits: Optional[int] = None) -> str:
+    """R: ``print.infl`` (``print(influence.measures(fit))``, ``digits = max(3,
+    getOption("digits") - 4)``): the measures printed as a data frame.
 
     Parameters
     ----------
@@ -77,6 +78,7 @@ def format_infl(values, colnames: Sequence[str], rownames: Sequence[str], influe
     na : array_like of bool, optional
         The cells that are R's NA.
     """
+    digits = option_digits(4, 3, digits)
     values = np.asarray(values, dtype=float)
     na = np.zeros(values.shape, dtype=bool) if na is None else np.asarray(na, dtype=bool)
     columns = [format_real(values[:, j], digits, na=na[:, j]) for j in range(values.shape[1])]
@@ -88,9 +90,11 @@ def format_infl(values, colnames: Sequence[str], rownames: Sequence[str], influe
 
 
 def format_infl_summary(values, flags, colnames: Sequence[str], rownames: Sequence[str],
-                        call_lines: Sequence[str], na=None, digits: int = 2) -> str:
-    """R: ``summary.infl`` — the rows with any flag, values rounded to ``digits`` and
-    formatted jointly, flagged values suffixed ``_*``.
+                        call_lines: Sequence[str], na=None,
+                        digits: Optional[int] = None) -> str:
+    """R: ``summary.infl(digits = max(2, getOption("digits") - 5))`` — the rows with any
+    flag, values rounded to ``digits`` and formatted jointly (``format()``), flagged
+    values suffixed ``_*``.
 
     Parameters
     ----------
@@ -109,8 +113,8 @@ def format_infl_summary(values, flags, colnames: Sequence[str], rownames: Sequen
     if imat.shape[0] == 0:
         return head + "NONE\n"
     na = np.zeros(imat.shape, dtype=bool) if na is None else np.asarray(na, dtype=bool)
-    rounded = fround(imat, digits)
-    texts = np.array(format_real(rounded.ravel(), 7, na=na.ravel())).reshape(imat.shape)
+    rounded = fround(imat, option_digits(5, 2, digits))
+    texts = np.array(format_real(rounded.ravel(), na=na.ravel())).reshape(imat.shape)
     cells = [[t + ("_*" if f else "") for t, f in zip(row, frow)]
              for row, frow in zip(texts, np.asarray(flags, dtype=bool))]
     return head + "\n" + print_char_matrix(cells, rownames=list(rownames),

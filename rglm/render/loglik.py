@@ -6,7 +6,7 @@ Formats only: the values come from :mod:`rglm.inference.loglik`.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Optional, Sequence
 
 from rglm.render.rformat import format_number, format_real
 from rglm.render.vector import format_strings, print_char_matrix
@@ -14,10 +14,11 @@ from rglm.render.vector import format_strings, print_char_matrix
 __all__ = ["format_loglik", "format_ic_table"]
 
 
-def format_loglik(value: float, df: float, digits: int = 7) -> str:
+def format_loglik(value: float, df: float, digits: Optional[int] = None) -> str:
     """R: ``print.logLik`` — ``'log Lik.' -23.38066 (df=5)`` and a newline.
 
-    The value is ``format(c(x), digits = 7)``; the degrees of freedom ``format(df)``.
+    The value is ``format(c(x), digits = getOption("digits"))``; the degrees of freedom
+    ``format(df)``.
     A NaN value is R's ``NA`` (the aic of quasi families is ``NA``).
     """
     df_text = format_number(int(df)) if float(df).is_integer() else format_number(df)
@@ -26,10 +27,10 @@ def format_loglik(value: float, df: float, digits: int = 7) -> str:
 
 
 def format_ic_table(rownames: Sequence[str], df: Sequence[float], values: Sequence[float],
-                    column: str, digits: int = 7) -> str:
+                    column: str, digits: Optional[int] = None) -> str:
     """R: ``print.data.frame`` of ``AIC(fit1, fit2)`` (columns ``df`` and ``AIC``/``BIC``).
 
-    Each column is formatted on its own (7 significant digits), right-justified under
+    Each column is formatted on its own (``getOption("digits")``), right-justified under
     its name; row names are left-justified; NaN values print as R's ``NA``.
     """
     df_cells = format_real(list(df), digits)

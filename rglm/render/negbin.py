@@ -64,12 +64,12 @@ def format_negbin_footer(theta: float, se_theta: float, twologlik: float,
     — ``cat`` separating its pieces by a space.
     """
     dp = max(2 - math.floor(math.log10(se_theta)), 0) if se_theta > 0 else 0
-    th = format_real([fround(theta, dp)], 7, nsmall=dp)[0]
-    se = format_real([fround(se_theta, dp)], 7, nsmall=dp)[0]
+    th = format_real([fround(theta, dp)], nsmall=dp)[0]
+    se = format_real([fround(se_theta, dp)], nsmall=dp)[0]
     out = ["\n              Theta:  %s \n          Std. Err.:  %s \n" % (th, se)]
     if th_warn is not None:
         out.append("Warning while fitting theta: %s \n" % th_warn)
-    ll = format_real([fround(twologlik, 3)], 7, nsmall=dp)[0]
+    ll = format_real([fround(twologlik, 3)], nsmall=dp)[0]
     out.append("\n 2 x log-likelihood:  %s \n" % ll)
     return "".join(out)
 
@@ -78,8 +78,8 @@ def _format_column(values: pd.Series) -> list[str]:
     """One column as ``format.data.frame`` formats it, NA cells then blanked.
 
     Character columns are left as they are (format.data.frame does not pad them, so
-    print right-justifies them); numbers are formatted jointly with 7 significant digits
-    (integers as integers), NA taking the width of "NA" before it is blanked.
+    print right-justifies them); numbers are formatted jointly with ``getOption("digits")``
+    significant digits (integers as integers), NA taking the width of "NA" before it is blanked.
     """
     if not pd.api.types.is_numeric_dtype(values.dtype):
         return [str(v) for v in values]
@@ -88,13 +88,13 @@ def _format_column(values: pd.Series) -> list[str]:
         texts = ["NA" if m else str(int(v)) for v, m in zip(values, na)]
         texts = format_strings(texts, "right")
     else:
-        texts = format_real(values.to_numpy(dtype=float, na_value=np.nan), 7, na=na)
+        texts = format_real(values.to_numpy(dtype=float, na_value=np.nan), na=na)
     # MASS's print.Anova blanks the NA cells (print pads them to the column's width)
     return ["" if m else t for t, m in zip(texts, na)]
 
 
 def format_anova_negbin(table: pd.DataFrame, heading: Sequence[str],
-                        width: int = 80) -> str:
+                        width: Optional[int] = None) -> str:
     """The text of ``print(anova(m1, m2, ...))`` for glm.nb fits.
 
     R: ``MASS:::print.Anova``: ``cat(heading, sep = "\\n")``, then the formatted data

@@ -9,17 +9,22 @@ Conventions:
 * inputs are array-likes of floats; ``None`` entries (or a boolean ``na`` mask) mark R's
   ``NA``, which prints as ``"NA"`` (or ``na_string``); a float NaN without the mask is
   R's ``NaN`` and prints ``"NaN"``;
-* ``digits`` is R's number of significant digits (``options(digits = 7)`` by default);
+* ``digits`` is R's number of significant digits; where R's default is
+  ``getOption("digits")``, None reads the current :func:`rglm.options` (7 unless set);
+* ``formatReal``'s choice of notation honours ``options(scipen)``, as R's does;
 * nothing here mutates its inputs.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 import numpy as np
 
-__all__ = ["fround", "signif", "format_info", "format_real", "encode_real", "format_number",
+from rglm.roptions import getOption
+
+__all__ = ["option_digits", "fround", "signif", "format_info", "format_real", "encode_real", "format_number",
            "zapsmall", "format_pval", "signif_stars", "signif_legend", "SIGNIF_LEGEND",
            "as_values", "DBL_EPSILON"]
 
@@ -272,7 +277,21 @@ def _scientific(r: np.ndarray, digits: int):
     return kpower, nsig, widens
 
 
-def format_info(x, digits: int = 7, nsmall: int = 0, na=None,
+def _digits(digits: Optional[int]) -> int:
+    """``digits``, or R's ``getOption("digits")`` when None."""
+    return getOption("digits") if digits is None else digits
+
+
+def option_digits(minus: int = 0, least: int = 1, digits: Optional[int] = None) -> int:
+    """The digits a print method uses by default: ``max(least, getOption("digits") -
+    minus)`` (``print.glm``: ``option_digits(3, 3)``; ``printCoefmat``:
+    ``option_digits(2, 3)``), or ``digits`` when given."""
+    if digits is not None:
+        return digits
+    return max(least, getOption("digits") - minus)
+
+
+def format_info(x, digits: Optional[int] = None, nsmall: int = 0, na=None,
                 na_width: int = 2) -> tuple[int, int, int]:
     """Common width, decimals and exponent flag for formatting numbers jointly.
 
@@ -282,8 +301,8 @@ def format_info(x, digits: int = 7, nsmall: int = 0, na=None,
     ----------
     x : array_like
         Numbers (``None`` or the ``na`` mask mark NA).
-    digits : int
-        Significant digits (R_print.digits).
+    digits : int, optional
+        Significant digits (R_print.digits; default ``getOption("digits")``).
     nsmall : int
         Minimum decimals in fixed notation (``format(nsmall=)``).
     na : array_like of bool, optional
@@ -297,6 +316,7 @@ def format_info(x, digits: int = 7, nsmall: int = 0, na=None,
         Field width, digits after the point, and 0 for fixed notation or the number of
         exponent digits minus one (1 or 2) for scientific notation.
     """
+    digits = _digits(digits)
     values, mask = as_values(x, na)
     values = values.ravel()
     mask = mask.ravel()
@@ -327,7 +347,7 @@ def format_info(x, digits: int = 7, nsmall: int = 0, na=None,
         e = 2 if (mxl > 100 or mnl <= -99) else 1
         d = mxns - 1
         w = neg + (d > 0) + d + 4 + e
-        if width_fixed <= w:
+        if width_fixed <= w + getOption("scipen"):
             e = 0
             if nsmall > rgt:
                 rgt = nsmall
@@ -371,12 +391,13 @@ def encode_real(x, w: int, d: int, e: int, na=None, na_string: str = "NA") -> li
     return out
 
 
-def format_real(x, digits: int = 7, nsmall: int = 0, na=None,
+def format_real(x, digits: Optional[int] = None, nsmall: int = 0, na=None,
                 na_string: str = "NA") -> list[str]:
     """Format numbers jointly: one common notation and width, right-justified.
 
     R: ``format(x, digits = digits, nsmall = nsmall)`` on a numeric vector (a matrix is
-    formatted as one vector: pass it flattened).
+    formatted as one vector: pass it flattened); ``digits`` defaults to
+    ``getOption("digits")``.
 
     Examples
     --------
@@ -387,10 +408,11 @@ def format_real(x, digits: int = 7, nsmall: int = 0, na=None,
     return encode_real(x, w, d, e, na, na_string)
 
 
-def format_number(x, digits: int = 7) -> str:
+def format_number(x, digits: Optional[int] = None) -> str:
     """One number as ``cat()`` writes it (formatted on its own, no padding).
 
-    R: ``cat(x)``; Python ints are R integers (``cat(100000L)`` is ``100000`` while
+    R: ``cat(x)`` (up to ``getOption("digits")`` significant digits unless ``digits``
+    is given); Python ints are R integers (``cat(100000L)`` is ``100000`` while
     ``cat(1e5)`` is ``1e+05``).
     """
     if x is None:
@@ -400,13 +422,15 @@ def format_number(x, digits: int = 7) -> str:
     return format_real([float(x)], digits)[0]
 
 
-def zapsmall(x, digits: int = 7):
+def zapsmall(x, digits: Optional[int] = None):
     """Round values that are tiny relative to the largest to zero.
 
-    R: ``base::zapsmall(x, digits)`` (R <= 4.3 form, same default result in 4.4):
+    R: ``base::zapsmall(x, digits = getOption("digits"))`` (R <= 4.3 form, same default
+    result in 4.4):
     ``round(x, max(0, digits - log10(max|x|)))`` — a non-integer number of decimals.
     NaN entries are R's NA and are left alone.
     """
+    digits = _digits(digits)
     scalar = np.ndim(x) == 0
     arr = np.array(x, dtype=float)
     ok = ~np.isnan(arr)
@@ -419,15 +443,18 @@ def zapsmall(x, digits: int = 7):
     return float(out) if scalar else out
 
 
-def format_pval(pv, digits: int = 5, eps: float = 2.220446e-16,
+def format_pval(pv, digits: Optional[int] = None, eps: float = 2.220446e-16,
                 na_form: str = "NA", na=None) -> list[str]:
     """Format p-values, writing the ones below ``eps`` as ``<eps``.
 
-    R: ``base::format.pval(pv, digits, eps, na.form)``: p-values with decimal exponent >= -3
+    R: ``base::format.pval(pv, digits = max(1, getOption("digits") - 2), eps,
+    na.form)``: p-values with decimal exponent >= -3
     (or -4 when digits > 1) and the others are formatted as two separate joint groups;
     ``< eps`` entries use ``max(1, digits - 2)`` digits and a separating space unless the
     other entries are narrow (giving ``<2e-16``, ``< 2e-16`` or ``< 2.2e-16``).
     """
+    if digits is None:
+        digits = max(1, getOption("digits") - 2)
     values, mask = as_values(pv, na)
     values = values.ravel()
     mask = mask.ravel() | np.isnan(values)

@@ -14,7 +14,8 @@ import numpy as np
 
 from rglm.render.coefmat import format_coefmat
 from rglm.render.glm import naprint
-from rglm.render.rformat import format_number, format_real, fround, zapsmall
+from rglm.render.rformat import format_number, format_real, fround, option_digits, zapsmall
+from rglm.roptions import getOption
 from rglm.render.vector import (format_strings, print_char_matrix, print_numeric_vector,
                                   print_vector)
 
@@ -36,8 +37,8 @@ def _cor_legend(fancy_quotes: bool = True) -> str:
 COR_LEGEND = _cor_legend()
 
 
-def format_residual_block(values, names: Optional[Sequence[str]], digits: int = 4,
-                          width: int = 80) -> str:
+def format_residual_block(values, names: Optional[Sequence[str]],
+                          digits: Optional[int] = None, width: Optional[int] = None) -> str:
     """The "Deviance Residuals" block (without its title line).
 
     R: in ``print.summary.glm``: the values (the summary object's five-number summary,
@@ -45,6 +46,7 @@ def format_residual_block(values, names: Optional[Sequence[str]], digits: int = 
     ``zapsmall(, digits + 1)``, printed with ``digits``, ``na.print = ""`` and
     ``print.gap = 2``; names None prints them ``[1]``-style.
     """
+    digits = option_digits(3, 3, digits)
     values = zapsmall(np.asarray(values, dtype=float), digits + 1)
     na = np.isnan(values)
     return print_numeric_vector(values, None if names is None else list(names),
@@ -52,13 +54,17 @@ def format_residual_block(values, names: Optional[Sequence[str]], digits: int = 
 
 
 def format_correlation(correlation, names: Sequence[str], symbolic: bool = False,
-                       digits: int = 4, fancy_quotes: bool = True, width: int = 80) -> str:
+                       digits: Optional[int] = None, fancy_quotes: Optional[bool] = None,
+                       width: Optional[int] = None) -> str:
     """The correlation-of-coefficients matrix as ``print.summary.glm`` shows it.
 
     R: numeric form ``format(round(correl, 2), nsmall = 2, digits = digits)`` with the
     upper triangle and diagonal blanked, first row and last column dropped, printed
     left-justified; symbolic form ``print(symnum(correl, abbr.colnames = NULL))``.
     """
+    digits = option_digits(3, 3, digits)
+    if fancy_quotes is None:
+        fancy_quotes = getOption("useFancyQuotes")
     cor = np.asarray(correlation, dtype=float)
     p = cor.shape[0]
     names = list(names)
@@ -96,9 +102,10 @@ def format_summary_glm(call_lines: Sequence[str], coef_table, coef_rownames: Seq
                        resid_names: Optional[Sequence[str]] = None,
                        show_residuals: bool = False, correlation=None,
                        correlation_names: Optional[Sequence[str]] = None,
-                       symbolic_cor: bool = False, signif_stars: bool = True,
-                       digits: int = 4, coef_na=None, fancy_quotes: bool = True,
-                       width: int = 80) -> str:
+                       symbolic_cor: bool = False, signif_stars: Optional[bool] = None,
+                       digits: Optional[int] = None, coef_na=None,
+                       fancy_quotes: Optional[bool] = None,
+                       width: Optional[int] = None) -> str:
     """The text ``print(summary(fit))`` shows for a glm (R >= 4.3).
 
     R: ``stats:::print.summary.glm(x, digits = max(3, getOption("digits") - 3),
@@ -132,10 +139,14 @@ def format_summary_glm(call_lines: Sequence[str], coef_table, coef_rownames: Seq
         The correlation matrix of the estimated coefficients (``correlation = TRUE``).
     symbolic_cor : bool
         Show it with ``symnum`` codes.
-    signif_stars : bool
+    signif_stars : bool, optional
         ``getOption("show.signif.stars")``.
-    digits : int
-        R's default 4.
+    digits : int, optional
+        R's default ``max(3, getOption("digits") - 3)``.
+    fancy_quotes : bool, optional
+        ``getOption("useFancyQuotes")``.
+    width : int, optional
+        ``getOption("width")``.
     coef_na : array_like of bool, optional
         NA cells of the table; by default the all-NaN (aliased) rows are NA and other NaN
         cells print ``NaN`` (e.g. standard errors of a saturated Gamma fit).
@@ -145,6 +156,11 @@ def format_summary_glm(call_lines: Sequence[str], coef_table, coef_rownames: Seq
     str
         The printed text, ending with an empty line.
     """
+    digits = option_digits(3, 3, digits)
+    if signif_stars is None:
+        signif_stars = getOption("show.signif.stars")
+    if fancy_quotes is None:
+        fancy_quotes = getOption("useFancyQuotes")
     parts = ["\nCall:\n", "\n".join(call_lines), "\n"]
     if show_residuals:
         parts.append("\nDeviance Residuals: \n")

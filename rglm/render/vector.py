@@ -3,7 +3,12 @@
 Named vectors print as blocks of a names line over a values line, every field followed by
 ``print.gap`` spaces (so lines end with trailing blanks); unnamed vectors print with
 ``[1]`` index labels; matrices print a header line and one line per row, wrapping column
-blocks at the terminal width (R: src/main/printvector.c, printmatrix.c, printutils.c).
+blocks at the terminal width (R: src/main/printvector.c, printarray.c, printutils.c).
+
+``width``, ``digits`` and ``max_print`` default to the current :func:`rglm.options`
+(R's ``getOption("width")``, ``"digits"``, ``"max.print"``). A vector longer than
+``max.print + 1`` shows its first ``max.print`` entries, a matrix its first
+``max.print %/% ncol`` rows, then R's (>= 4.5) line saying how many were omitted.
 
 All functions return the text including the final newline.
 """
@@ -13,11 +18,57 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
+import pandas as pd
 
 from rglm.render.rformat import as_values, encode_real, format_info
+from rglm.roptions import getOption
 
 __all__ = ["format_strings", "print_named_vector", "print_vector", "print_numeric_vector",
-           "print_char_matrix", "print_numeric_matrix"]
+           "print_char_matrix", "print_numeric_matrix", "format_logical", "format_integer",
+           "print_atomic_vector", "vector_shown", "omitted_entries", "omitted_rows",
+           "matrix_rows_shown"]
+
+
+def _option(value, name: str):
+    return getOption(name) if value is None else value
+
+
+def vector_shown(n: int, max_print: Optional[int] = None) -> int:
+    """How many entries of a vector of length ``n`` print shows. R: ``n_pr = (n <=
+    max + 1) ? n : max`` (so that at least two are omitted, and the message is plural)."""
+    m = _option(max_print, "max.print")
+    return n if n <= m + 1 else m
+
+
+def omitted_entries(n_omitted: int) -> str:
+    """R's line after a vector cut at ``max.print`` (R >= 4.5 wording)."""
+    return (" [ reached 'max' / getOption(\"max.print\") -- omitted %d entries ]\n"
+            % n_omitted)
+
+
+def matrix_rows_shown(nrow: int, ncol: int, max_print: Optional[int] = None
+                      ) -> tuple[int, int]:
+    """The rows and columns of a matrix print shows. R: ``printMatrix``: ``c_pr =
+    min(c, max)``, ``r_pr = max %/% c`` when ``max / c < r`` (at least one row when
+    columns are cut)."""
+    m = _option(max_print, "max.print")
+    c_pr = min(ncol, m)
+    r_pr = m // ncol if ncol > 0 and m // ncol < nrow else nrow
+    if ncol > c_pr and r_pr < 1 and nrow > 0:
+        r_pr = 1
+    return r_pr, c_pr
+
+
+def omitted_rows(rows: int, columns: int = 0) -> str:
+    """R's line after a matrix cut at ``max.print`` (R >= 4.5 wording: rows and
+    columns)."""
+    parts = []
+    if rows:
+        parts.append(" %d row%s" % (rows, "" if rows == 1 else "s"))
+    if columns:
+        parts.append(" %d column%s" % (columns, "" if columns == 1 else "s"))
+    return (" [ reached 'max' / getOption(\"max.print\") -- omitted" + " and".join(parts)
+            + " ]\n")
 
 
 def _width(text: str) -> int:
@@ -46,7 +97,7 @@ def format_strings(strings: Sequence[str], justify: str = "left") -> list[str]:
 
 
 def print_named_vector(texts: Sequence[str], names: Sequence[str], gap: int = 1,
-                       width: int = 80) -> str:
+                       width: Optional[int] = None) -> str:
     """Print already-formatted values under their names.
 
     R: ``printNamedVector`` (``print.default`` of a named vector, ``quote = FALSE``):
@@ -60,9 +111,10 @@ def print_named_vector(texts: Sequence[str], names: Sequence[str], gap: int = 1,
     names : sequence of str
     gap : int
         ``print.gap``.
-    width : int
-        ``options(width)``.
+    width : int, optional
+        ``getOption("width")``.
     """
+    width = _option(width, "width")
     n = len(texts)
     if n == 0:
         return "named character(0)\n"
@@ -76,7 +128,7 @@ def print_named_vector(texts: Sequence[str], names: Sequence[str], gap: int = 1,
     return "\n".join(lines) + "\n"
 
 
-def print_vector(texts: Sequence[str], gap: int = 1, width: int = 80,
+def print_vector(texts: Sequence[str], gap: int = 1, width: Optional[int] = None,
                  right: bool = True) -> str:
     """Print already-formatted values with ``[i]`` index labels.
 
@@ -85,6 +137,7 @@ def print_vector(texts: Sequence[str], gap: int = 1, width: int = 80,
     (numbers right, strings left unless ``right``), a new line (with the index of its
     first element) when the next field would pass ``width``.
     """
+    width = _option(width, "width")
     n = len(texts)
     if n == 0:
         return "character(0)\n"
@@ -105,24 +158,96 @@ def print_vector(texts: Sequence[str], gap: int = 1, width: int = 80,
     return "\n".join(lines) + "\n"
 
 
-def print_numeric_vector(x, names: Optional[Sequence[str]] = None, digits: int = 7,
-                         na=None, na_print: str = "NA", gap: int = 1,
-                         width: int = 80) -> str:
+def print_numeric_vector(x, names: Optional[Sequence[str]] = None,
+                         digits: Optional[int] = None, na=None, na_print: str = "NA",
+                         gap: int = 1, width: Optional[int] = None,
+                         max_print: Optional[int] = None) -> str:
     """Print a numeric vector as ``print.default`` does.
 
-    R: ``print.default(x, digits, na.print, print.gap)``: the values are formatted jointly
-    (formatReal), ``NA`` shows as ``na_print``; named vectors use the names layout.
+    R: ``print.default(x, digits, na.print, print.gap)``: the values shown (at most
+    ``max.print``, see :func:`vector_shown`) are formatted jointly (formatReal), ``NA``
+    shows as ``na_print``; named vectors use the names layout.
     """
-    w, d, e = format_info(x, digits, na=na, na_width=len(na_print))
-    texts = encode_real(x, w, d, e, na=na, na_string=na_print)
-    if names is None:
-        return print_vector(texts, gap, width)
-    return print_named_vector(texts, names, gap, width)
+    values, mask = as_values(x, na)
+    values, mask = values.ravel(), mask.ravel()
+    n = values.size
+    if n == 0:
+        return "named numeric(0)\n" if names is not None else "numeric(0)\n"
+    shown = vector_shown(n, max_print)
+    values, mask = values[:shown], mask[:shown]
+    w, d, e = format_info(values, digits, na=mask, na_width=len(na_print))
+    texts = encode_real(values, w, d, e, na=mask, na_string=na_print)
+    text = (print_vector(texts, gap, width) if names is None
+            else print_named_vector(texts, list(names)[:shown], gap, width))
+    return text + (omitted_entries(n - shown) if shown < n else "")
+
+
+def _missing(values: np.ndarray, na) -> np.ndarray:
+    """Which entries are R's NA: None, NaN, pandas' NA, or marked in ``na``."""
+    mask = np.array([v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                     for v in values.tolist()], dtype=bool)
+    if na is not None:
+        mask |= np.asarray(na, dtype=bool).ravel()
+    return mask
+
+
+def format_logical(x, na=None) -> list[str]:
+    """Logical values as R prints them: ``TRUE``/``FALSE``/``NA`` right-justified to a
+    common width. R: ``formatLogical`` + ``EncodeLogical``."""
+    values = np.asarray(x, dtype=object).ravel()
+    mask = _missing(values, na)
+    texts = ["NA" if m else ("TRUE" if bool(v) else "FALSE") for v, m in zip(values, mask)]
+    return format_strings(texts, "right")
+
+
+def format_integer(x, na=None) -> list[str]:
+    """Integers as R prints them, right-justified to a common width. R:
+    ``formatInteger`` + ``EncodeInteger``."""
+    values = np.asarray(x, dtype=object).ravel()
+    mask = _missing(values, na)
+    texts = ["NA" if m else str(int(v)) for v, m in zip(values, mask)]
+    return format_strings(texts, "right")
+
+
+_EMPTY = {"logical": "logical(0)", "integer": "integer(0)", "double": "numeric(0)"}
+
+
+def print_atomic_vector(x, kind: str, names: Optional[Sequence[str]] = None,
+                        digits: Optional[int] = None, na=None, gap: int = 1,
+                        width: Optional[int] = None, max_print: Optional[int] = None
+                        ) -> str:
+    """``print.default`` of a logical, integer or double vector, named or not.
+
+    R: ``printVector`` / ``printNamedVector``: the entries shown (``max.print``) formatted
+    by ``formatLogical`` / ``formatInteger`` / ``formatReal``, then laid out.
+
+    Parameters
+    ----------
+    x : array_like
+    kind : {"logical", "integer", "double"}
+        R's type of the vector.
+    names : sequence of str, optional
+        The names (R's ``names(x)``); None for an unnamed vector (``[1]`` labels).
+    """
+    if kind == "double":
+        return print_numeric_vector(x, names, digits, na, gap=gap, width=width,
+                                    max_print=max_print)
+    values = np.asarray(x, dtype=object).ravel()
+    n = values.size
+    if n == 0:
+        return ("named " if names is not None else "") + _EMPTY[kind] + "\n"
+    shown = vector_shown(n, max_print)
+    part = values[:shown]
+    mask = None if na is None else np.asarray(na, dtype=bool).ravel()[:shown]
+    texts = format_logical(part, mask) if kind == "logical" else format_integer(part, mask)
+    text = (print_vector(texts, gap, width) if names is None
+            else print_named_vector(texts, list(names)[:shown], gap, width))
+    return text + (omitted_entries(n - shown) if shown < n else "")
 
 
 def print_char_matrix(cells: Sequence[Sequence[str]], rownames: Optional[Sequence[str]] = None,
                       colnames: Optional[Sequence[str]] = None, right: bool = False,
-                      gap: int = 1, width: int = 80) -> str:
+                      gap: int = 1, width: Optional[int] = None) -> str:
     """Print a character matrix without quotes.
 
     R: ``print.default(m, quote = FALSE, right = right)`` (``printMatrix`` for strings):
@@ -139,7 +264,13 @@ def print_char_matrix(cells: Sequence[Sequence[str]], rownames: Optional[Sequenc
     right : bool
         Right-justify entries and column names (R's default is left for character
         matrices; printCoefmat uses right).
+    width : int, optional
+        ``getOption("width")``.
+
+    ``rownames`` may be longer than ``cells`` (a matrix cut at ``max.print``): the row
+    labels' width is then that of all of them, as R's.
     """
+    width = _option(width, "width")
     nrow = len(cells)
     ncol = len(cells[0]) if nrow else (len(colnames) if colnames is not None else 0)
     if rownames is not None:
@@ -198,19 +329,30 @@ def _print_no_columns(nrow: int, rownames, rlabw: int) -> str:
 
 
 def print_numeric_matrix(x, rownames: Optional[Sequence[str]] = None,
-                         colnames: Optional[Sequence[str]] = None, digits: int = 7,
-                         na=None, na_print: str = "NA", gap: int = 1,
-                         width: int = 80) -> str:
+                         colnames: Optional[Sequence[str]] = None,
+                         digits: Optional[int] = None, na=None, na_print: str = "NA",
+                         gap: int = 1, width: Optional[int] = None,
+                         max_print: Optional[int] = None) -> str:
     """Print a numeric matrix: each column formatted on its own, right-justified.
 
-    R: ``print.default`` of a numeric matrix (``printRealMatrix``: formatReal per column).
+    R: ``print.default`` of a numeric matrix (``printRealMatrix``: formatReal per column,
+    over all rows; the rows and columns shown cut at ``max.print``,
+    :func:`matrix_rows_shown`).
     """
     values, mask = as_values(x, na)
     values = np.atleast_2d(values)
     mask = np.atleast_2d(mask)
-    columns = []
-    for j in range(values.shape[1]):
-        w, d, e = format_info(values[:, j], digits, na=mask[:, j], na_width=len(na_print))
-        columns.append(encode_real(values[:, j], w, d, e, na=mask[:, j], na_string=na_print))
-    cells = [[columns[j][i] for j in range(values.shape[1])] for i in range(values.shape[0])]
-    return print_char_matrix(cells, rownames, colnames, right=True, gap=gap, width=width)
+    nrow, ncol = values.shape
+    r_pr, c_pr = matrix_rows_shown(nrow, ncol, max_print)
+    columns = [format_info(values[:, j], digits, na=mask[:, j], na_width=len(na_print))
+               for j in range(c_pr)]
+    texts = [encode_real(values[:r_pr, j], w, d, e, na=mask[:r_pr, j], na_string=na_print)
+             for j, (w, d, e) in enumerate(columns)]
+    cells = [[texts[j][i] for j in range(c_pr)] for i in range(r_pr)]
+    # without column names R right-justifies "[,j]" over a numeric column
+    labels = ["[,%d]" % (j + 1) for j in range(c_pr)] if colnames is None else \
+        list(colnames)[:c_pr]
+    text = print_char_matrix(cells, rownames, labels, right=True, gap=gap, width=width)
+    if r_pr < nrow or c_pr < ncol:
+        text += omitted_rows(nrow - r_pr, ncol - c_pr)
+    return text

@@ -2,10 +2,11 @@
 #
 #   datasets   read_rglm_dataset(), rglm_dataset_names(), rglm_data_env(), datasets_used()
 #   running    collecting(), eval_collecting(): a call's value, warnings, error, output;
-#              error_text(): the error an error case raises
+#              error_text(): the error an error case raises; run_statements(): code run
+#              as the top level runs it, messages collected too
 #   text       text_of(), printed(), summary_to_r43()
 #   numbers    format_num(), json_nums(), json_num(), json_rows(), exact_json(),
-#              write_json_file()
+#              table_record(), write_json_file()
 
 # ---- datasets -----------------------------------------------------------------------
 
@@ -91,6 +92,50 @@ error_text <- function(code, env, id) {
   msg <- eval_collecting(code, env, catch_error = TRUE)$error
   if (is.null(msg)) stop(id, ": R did not raise an error")
   msg
+}
+
+# Run the expressions of `code` (text) in `env` one after the other, as the top level
+# runs a script: with print_visible, each visible value is printed.  Collects
+#   value     the value of the last expression (NULL after an error)
+#   output    the lines printed (capture.output)
+#   warnings  the texts of the warnings, in order (each muffled)
+#   messages  the texts of the messages (message(), e.g. MASS's "trying - x"), without
+#             their final newline (each muffled)
+#   error     the text of an error (which stops the script unless catch_error = TRUE)
+# The top level keeps the last value in .Last.value, which eval() inside a function does
+# not: it is bound in `env` instead, for code that reads it (MASS's ch07.R does).
+run_statements <- function(code, env, print_visible = TRUE, catch_error = FALSE) {
+  warns <- character()
+  msgs <- character()
+  error <- NULL
+  value <- NULL
+  run <- function() {
+    for (expr in parse(text = code)) {
+      res <- withVisible(eval(expr, envir = env))
+      value <<- res$value
+      assign(".Last.value", res$value, envir = env)
+      if (print_visible && res$visible) print(res$value)
+    }
+  }
+  output <- capture.output(
+    withCallingHandlers(
+      if (catch_error) {
+        tryCatch(run(), error = function(e) {
+          error <<- conditionMessage(e)
+          value <<- NULL
+        })
+      } else {
+        run()
+      },
+      warning = function(w) {
+        warns <<- c(warns, conditionMessage(w))
+        invokeRestart("muffleWarning")
+      },
+      message = function(m) {
+        msgs <<- c(msgs, sub("\n$", "", conditionMessage(m)))
+        invokeRestart("muffleMessage")
+      }))
+  list(value = value, output = output, warnings = warns, messages = msgs, error = error)
 }
 
 # ---- printed text -------------------------------------------------------------------
@@ -186,6 +231,16 @@ exact_json <- function(obj, ...) {
     return(structure(format_num(obj, ...), class = "json"))
   }
   structure(paste0("[", paste(format_num(obj, ...), collapse = ","), "]"), class = "json")
+}
+
+# An anova-like table (a data frame: anova, drop1, MASS's "Anova" tables) as
+# {colnames, rownames, columns}: each column an array, numbers at full precision
+# (json_nums: NA -> null), other columns as strings.
+table_record <- function(tab) {
+  tab <- as.data.frame(tab)
+  cols <- lapply(tab, function(col) if (is.numeric(col)) json_nums(col) else I(as.character(col)))
+  names(cols) <- NULL
+  list(colnames = I(colnames(tab)), rownames = I(rownames(tab)), columns = cols)
 }
 
 # Write `x` as JSON: numbers made by the writers above verbatim, NA and NULL as null,

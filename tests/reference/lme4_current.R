@@ -171,14 +171,22 @@ label_minus2logL <- function(llikAIC_local) {
   }
 }
 
-# Evaluate `expr` with lme4's printing as current lme4 prints (C1, C5, C6): llikAIC() and
-# the random-effects printer .prt.VC() are swapped for the converting versions and put
-# back afterwards.  `glmm`: whether the model printed is a GLMM (C5).
+# C4 in the printouts: the "fit warnings" block shows the message lme4 attached to X
+# (.merMod.msgs), which current lme4 words as its warning (convert_text()).
+merMod_msgs_current <- function(msgs_local) {
+  function(x) vapply(msgs_local(x), convert_text, "", USE.NAMES = FALSE)
+}
+
+# Evaluate `expr` with lme4's printing as current lme4 prints (C1, C4, C5, C6): llikAIC(),
+# the random-effects printer .prt.VC() and the fit-warnings texts .merMod.msgs() are
+# swapped for the converting versions and put back afterwards.  `glmm`: whether the
+# model printed is a GLMM (C5).
 with_current_printing <- function(glmm, expr) {
   ns <- asNamespace("lme4")
-  saved <- mget(c("llikAIC", ".prt.VC"), envir = ns)
+  saved <- mget(c("llikAIC", ".prt.VC", ".merMod.msgs"), envir = ns)
   on.exit(for (nm in names(saved)) utils::assignInNamespace(nm, saved[[nm]], "lme4"))
   utils::assignInNamespace("llikAIC", label_minus2logL(saved$llikAIC), "lme4")
+  utils::assignInNamespace(".merMod.msgs", merMod_msgs_current(saved$.merMod.msgs), "lme4")
   utils::assignInNamespace(".prt.VC", function(varcor, digits, comp = "Std.Dev.",
                                                formatter = format, ...) {
     cat("Random effects:\n")

@@ -453,13 +453,6 @@ model_records <- lapply(MODELS, function(spec) {
 case_env <- new.env(parent = model_env)
 assign("anova", anova_r44, envir = case_env)
 
-table_record <- function(tab) {
-  tab <- as.data.frame(tab)
-  cols <- lapply(tab, function(col) if (is.numeric(col)) json_nums(col) else I(as.character(col)))
-  names(cols) <- NULL
-  list(colnames = I(colnames(tab)), rownames = I(rownames(tab)), columns = cols)
-}
-
 models_used <- function(code) {
   ids <- vapply(MODELS, `[[`, "", "id")
   ids[ids %in% all.names(parse(text = code))]

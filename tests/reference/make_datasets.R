@@ -104,7 +104,8 @@ packaged <- c(
   warpbreaks = "datasets", mtcars = "datasets", airquality = "datasets",
   InsectSprays = "datasets", ToothGrowth = "datasets", PlantGrowth = "datasets",
   Insurance = "MASS", quine = "MASS", ships = "MASS", cbpp = "lme4",
-  birthwt = "MASS", menarche = "MASS"
+  birthwt = "MASS", menarche = "MASS",
+  housing = "MASS"  # MASS's ch07.R (tests/reference/make_ch07.R)
 )
 # lme4's and mlmRev's data for the mixed-model references (make_mixed.R)
 packaged <- c(packaged,

@@ -188,6 +188,7 @@ log_sum_exp_rows <- function(a) {
 mixture_parts <- function(theta, m) {
   eta <- sapply(seq_len(m$K), function(k) drop(m$X %*% theta[m$beta_at(k)]))
   eta <- matrix(eta, m$n, m$K)
+  if (!is.null(m$offset)) eta <- eta + m$offset  # make_fmm_post.R's models have one
   anc <- if (m$na) theta[sapply(seq_len(m$K), m$anc_at)] else rep(0, m$K)
   lin <- matrix(0, m$n, m$K)
   if (m$K > 1) for (j in 2:m$K) lin[, j] <- drop(m$Z %*% theta[m$gamma_at(j)])
@@ -197,7 +198,8 @@ mixture_parts <- function(theta, m) {
   log_f <- matrix(log_f, m$n, m$K)
   joint <- log_pi + log_f
   ll <- log_sum_exp_rows(joint)
-  list(eta = eta, anc = anc, pi = exp(log_pi), ll = ll, tau = exp(joint - ll))
+  list(eta = eta, anc = anc, pi = exp(log_pi), ll = ll, tau = exp(joint - ll),
+       log_f = log_f)
 }
 
 loglik <- function(theta, m) sum(m$w * mixture_parts(theta, m)$ll)
@@ -475,9 +477,6 @@ MODELS <- list(
         fam("exponential", metric = "aft"), 2)
 )
 
-only <- commandArgs(trailingOnly = TRUE)
-if (length(only)) MODELS <- Filter(function(s) s$id %in% only, MODELS)
-
 run_model <- function(spec) {
   t0 <- proc.time()[["elapsed"]]
   data <- read_rglm_dataset(spec$data)
@@ -512,13 +511,19 @@ run_model <- function(spec) {
   res
 }
 
-results <- lapply(MODELS, run_model)
-if (!length(only)) {
-  write_json_file(list(
-    r_version = R.version.string,
-    flexmix_version = as.character(packageVersion("flexmix")),
-    note = paste("Exact maximum likelihood of finite mixtures in Stata's fmm",
-                 "parameterisation; see tests/reference/make_fmm.R"),
-    models = results), OUT)
-  cat("wrote", OUT, "\n")
+# Run when called by Rscript; make_fmm_post.R sources this file for its functions and
+# models only (sys.nframe() is 0 at a script's top level, positive inside source()).
+if (sys.nframe() == 0L) {
+  only <- commandArgs(trailingOnly = TRUE)
+  if (length(only)) MODELS <- Filter(function(s) s$id %in% only, MODELS)
+  results <- lapply(MODELS, run_model)
+  if (!length(only)) {
+    write_json_file(list(
+      r_version = R.version.string,
+      flexmix_version = as.character(packageVersion("flexmix")),
+      note = paste("Exact maximum likelihood of finite mixtures in Stata's fmm",
+                   "parameterisation; see tests/reference/make_fmm.R"),
+      models = results), OUT)
+    cat("wrote", OUT, "\n")
+  }
 }

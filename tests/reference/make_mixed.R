@@ -30,7 +30,9 @@
 #   C3 (1.1-38) the messages of the gradient check and of the degenerate-Hessian check
 #      end in "\n  See ?lme4::convergence and ?lme4::troubleshooting.": help_suffix().
 #   C4 (1.1-38) checkScaleX's warning reads "... consider rescaling. \nYou may also use
-#      (g)lmerControl(autoscale = TRUE) to improve numerical stability.": convert_text().
+#      (g)lmerControl(autoscale = TRUE) to improve numerical stability.": convert_text();
+#      the same text is what print()/summary() show under "fit warnings:" (the message
+#      lme4 attaches to X): merMod_msgs_current().
 #   C5 (2.0-1) for GLMMs with a dispersion (Gamma, inverse.gaussian, gaussian with a
 #      non-identity link) VarCorr() reports theta itself (not sigma * theta) and has no
 #      "Residual" row (VarCorr's useSc is !isGLMM): varcorr_current().
@@ -552,8 +554,12 @@ icc_record <- function(vc_df, m) {
   } else NULL
   icc <- if (is.nan(s2e) || !intercepts_only) rep(NaN, nrow(re))
          else re$vcov / (sum(re$vcov) + s2e)
+  tab <- data.frame(grpvar = re$grp, term = re$var1, variance = re$vcov,
+                    residual_variance = rep(s2e, nrow(re)), icc = icc)
+  rownames(tab) <- NULL
   list(grpvar = I(re$grp), term = I(re$var1), variance = json_nums(re$vcov),
-       residual_variance = json_num(s2e), icc = json_nums(icc), note = note)
+       residual_variance = json_num(s2e), icc = json_nums(icc), note = note,
+       print = printed(print(tab)))
 }
 
 # BLUP table (issue #9): per grouping factor with a random intercept, one row per level:
@@ -564,9 +570,13 @@ icc_record <- function(vc_df, m) {
 blup_tables <- function(re_df) {
   re_df <- re_df[re_df$term == "(Intercept)", ]
   lapply(split(re_df, factor(re_df$grpvar, levels = unique(re_df$grpvar))), function(d) {
+    rank <- as.integer(rank(-d$condval, ties.method = "min"))
+    tab <- data.frame(Group = as.character(d$grp), `Random Intercept` = d$condval,
+                      `Std. Error` = d$condsd, Rank = rank, check.names = FALSE)
     list(grpvar = d$grpvar[1],
          Group = I(as.character(d$grp)),
-         Rank = I(as.integer(rank(-d$condval, ties.method = "min"))))
+         Rank = I(rank),
+         print = printed(print(tab)))
   })
 }
 
@@ -577,20 +587,22 @@ fixef_table <- function(beta, V, m, level = 0.95) {
   a <- (1 - level) / 2
   z <- stats::qnorm(1 - a)
   pct <- paste(format(100 * c(a, 1 - a), trim = TRUE, scientific = FALSE, digits = 3), "%")
-  tab <- list(names = I(names(beta)), Estimate = json_nums(beta), `Std. Error` = json_nums(se))
-  tab[[pct[1]]] <- json_nums(beta - z * se)
-  tab[[pct[2]]] <- json_nums(beta + z * se)
+  cols <- list(Estimate = unname(beta), `Std. Error` = unname(se))
+  cols[[pct[1]]] <- unname(beta - z * se)
+  cols[[pct[2]]] <- unname(beta + z * se)
   fl <- fam_link(m)
   ex <- if (fl$link == "logit") "OR"
         else if (fl$link == "log" && fl$family == "poisson") "IRR"
         else if (fl$link == "log") "exp(Est.)"
         else NULL
   if (!is.null(ex)) {
-    tab[[ex]] <- json_nums(exp(beta))
-    tab[[paste(ex, pct[1])]] <- json_nums(exp(beta - z * se))
-    tab[[paste(ex, pct[2])]] <- json_nums(exp(beta + z * se))
+    cols[[ex]] <- exp(unname(beta))
+    cols[[paste(ex, pct[1])]] <- exp(unname(beta - z * se))
+    cols[[paste(ex, pct[2])]] <- exp(unname(beta + z * se))
   }
-  c(list(level = level, exp_column = ex), tab)
+  frame <- as.data.frame(cols, check.names = FALSE, row.names = names(beta))
+  c(list(level = level, exp_column = ex, names = I(names(beta))), lapply(cols, json_nums),
+    list(print = printed(print(frame))))
 }
 
 varcorr_df <- function(vc) {
@@ -782,6 +794,12 @@ fit_record <- function(spec, m, res, data_name) {
     conditions = conditions_json(conds_cur),
     conditions_local = conditions_json(res$conditions),
     print = p_cur$text, summary_print = s_cur$text,
+    # print(ranef(m)) for models with at most 40 levels in all
+    ranef_print = if (sum(ngrps(m)) <= 40) printed(print(ranef(m, condVar = TRUE))),
+    # the five numbers of the summary's "Scaled residuals" block (quantile() of the
+    # scaled Pearson residuals), for printing R's numbers through rglm's renderer
+    summary_residual_quantiles = json_nums(unname(quantile(summary(cur)$residuals,
+                                                           na.rm = TRUE))),
     summary_conditions = conditions_json(s_cur$conditions),
     print_local = p_loc$text, summary_print_local = s_loc$text,
     confint_wald = matrix_json(ci_cur),
@@ -978,7 +996,7 @@ out <- list(
     "C1 (1.1-37): the AIC-table entry and anova()'s column are labelled -2*log(L) (was deviance), for every ML fit.",
     "C2 (1.1-38): no derivatives when nobs >= 1e4, top-level parameters >= 20 (glmer: theta + beta) / >= 10 (lmer: theta), or a singular fit: RX-based vcov for glmer, no derivative-based convergence checks; glmer with too many rows/parameters runs no check at all.",
     "C3 (1.1-38): the max|grad| and degenerate-Hessian messages end in '\\n  See ?lme4::convergence and ?lme4::troubleshooting.'.",
-    "C4 (1.1-38): checkScaleX's warning text gains '. \\nYou may also use (g)lmerControl(autoscale = TRUE) to improve numerical stability.'.",
+    "C4 (1.1-38): checkScaleX's warning text gains '. \\nYou may also use (g)lmerControl(autoscale = TRUE) to improve numerical stability.' (also under 'fit warnings:' in print and summary).",
     "C5 (2.0-1): GLMMs with a dispersion report theta (not sigma * theta) in VarCorr, without a Residual row.",
     "C6 (2.0-1): the random-effects table is reformulas::formatVC's: the last correlation column (empty) is kept; Variance before Std.Dev.",
     "C7 (2.0-1): glmer() stores (and prints) its formula with || terms expanded, as lmer() does.",

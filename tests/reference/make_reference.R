@@ -16,7 +16,10 @@
 # Output: {"models": [...], "errors": [...]}; numbers at full double precision
 # (json_nums() in common.R); NA -> null, NaN/Inf -> "NaN"/"Inf".
 
-suppressPackageStartupMessages(library(jsonlite))
+suppressPackageStartupMessages({
+  library(jsonlite)
+  library(statmod)  # tweedie() (issue #12 section 3)
+})
 source(file.path("tests", "reference", "common.R"))
 
 out_file <- file.path("tests", "reference", "glm_models.json")
@@ -25,8 +28,12 @@ data_env <- rglm_data_env()
 
 TOL <- 1e-8
 
-model <- function(id, r, py, tol = TOL, tol_reason = NULL) {
-  list(id = id, r = r, py = py, tol = tol, tol_reason = tol_reason)
+# `setup` (R) and `py_setup` (Python): code run first, in the model's environment, to
+# bind what the call names besides the data (a quasi variance list, as an R user would
+# build it before calling glm(): R prints `variance = vf` for it).
+model <- function(id, r, py, tol = TOL, tol_reason = NULL, setup = NULL, py_setup = NULL) {
+  list(id = id, r = r, py = py, tol = tol, tol_reason = tol_reason, setup = setup,
+       py_setup = py_setup)
 }
 
 # ---- the models ----------------------------------------------------------------------
@@ -159,6 +166,99 @@ MODELS <- list(
   model("clotting_invgauss_log",
         'glm(lot2 ~ log(u), family = inverse.gaussian(link = "log"), data = clotting)',
         'rglm.glm("lot2 ~ log(u)", family=rglm.inverse_gaussian(link="log"), data=clotting)'),
+
+  # -- statmod::tweedie: var.power 0, 1, 1.2, 1.5, 2, 2.5, 3 (and -1), statmod's link -----
+  model("quine_tweedie_p15_log",
+        'glm(Days ~ Eth + Sex + Age + Lrn, family = tweedie(var.power = 1.5, link.power = 0), data = quine)',
+        'rglm.glm("Days ~ Eth + Sex + Age + Lrn", family=rglm.tweedie(var_power=1.5, link_power=0), data=quine)'),
+  model("quine_tweedie_p12_default_link",
+        'glm(Days ~ Eth + Sex + Age + Lrn, family = tweedie(var.power = 1.2), data = quine)',
+        'rglm.glm("Days ~ Eth + Sex + Age + Lrn", family=rglm.tweedie(var_power=1.2), data=quine)'),
+  model("cbpp_tweedie_p15_weights_offset",
+        'glm(incidence ~ period + offset(log(size)), family = tweedie(var.power = 1.5, link.power = 0), data = cbpp, weights = size)',
+        'rglm.glm("incidence ~ period + offset(log(size))", family=rglm.tweedie(var_power=1.5, link_power=0), data=cbpp, weights="size")'),
+  # y = 0 with var.power = 2: statmod's finite residual (log(0.1/mu)) where the gamma
+  # deviance is infinite
+  model("quine_tweedie_p2_zeros",
+        'glm(Days ~ Eth + Sex + Age + Lrn, family = tweedie(var.power = 2, link.power = 0), data = quine)',
+        'rglm.glm("Days ~ Eth + Sex + Age + Lrn", family=rglm.tweedie(var_power=2, link_power=0), data=quine)'),
+  model("mtcars_tweedie_function",
+        'glm(mpg ~ wt + hp, family = tweedie, data = mtcars)',
+        'rglm.glm("mpg ~ wt + hp", family=rglm.tweedie, data=mtcars)'),
+  model("mtcars_tweedie_p0_log",
+        'glm(mpg ~ wt + hp, family = tweedie(var.power = 0, link.power = 0), data = mtcars)',
+        'rglm.glm("mpg ~ wt + hp", family=rglm.tweedie(var_power=0, link_power=0), data=mtcars)'),
+  model("mtcars_tweedie_negative_power",
+        'glm(mpg ~ wt, family = tweedie(var.power = -1, link.power = 0), data = mtcars)',
+        'rglm.glm("mpg ~ wt", family=rglm.tweedie(var_power=-1, link_power=0), data=mtcars)'),
+  model("warpbreaks_tweedie_p1",
+        'glm(breaks ~ wool + tension, family = tweedie(var.power = 1), data = warpbreaks)',
+        'rglm.glm("breaks ~ wool + tension", family=rglm.tweedie(var_power=1), data=warpbreaks)'),
+  model("clotting_tweedie_p2",
+        'glm(lot1 ~ log(u), family = tweedie(var.power = 2), data = clotting)',
+        'rglm.glm("lot1 ~ log(u)", family=rglm.tweedie(var_power=2), data=clotting)'),
+  model("clotting_tweedie_p2_third",
+        'glm(lot1 ~ log(u), family = tweedie(var.power = 2, link.power = 1/3), data = clotting)',
+        'rglm.glm("lot1 ~ log(u)", family=rglm.tweedie(var_power=2, link_power=1/3), data=clotting)'),
+  model("clotting_tweedie_p25_log",
+        'glm(lot2 ~ log(u), family = tweedie(var.power = 2.5, link.power = 0), data = clotting)',
+        'rglm.glm("lot2 ~ log(u)", family=rglm.tweedie(var_power=2.5, link_power=0), data=clotting)'),
+  model("clotting_tweedie_p3",
+        'glm(lot1 ~ log(u), family = tweedie(var.power = 3), data = clotting)',
+        'rglm.glm("lot1 ~ log(u)", family=rglm.tweedie(var_power=3), data=clotting)'),
+
+  # -- quasi with a variance list (R's quasi(variance = list(...))) ----------------------
+  model("quine_quasi_custom_mu15",
+        'glm(Days ~ Eth + Sex + Age + Lrn, family = quasi(link = "log", variance = vmu15), data = quine)',
+        'rglm.glm("Days ~ Eth + Sex + Age + Lrn", family=rglm.quasi(link="log", variance=vmu15), data=quine)',
+        setup = paste(
+          'vmu15 <- list(name = "mu^1.5", varfun = function(mu) mu^1.5,',
+          '  validmu = function(mu) all(mu > 0),',
+          '  dev.resids = function(y, mu, wt) 4 * wt * (sqrt(y) - sqrt(mu))^2 / sqrt(mu),',
+          '  initialize = expression({n <- rep.int(1, nobs); mustart <- y + 0.1 * (y == 0)}))',
+          sep = "\n"),
+        py_setup = paste(
+          'vmu15 = {"name": "mu^1.5", "varfun": lambda mu: mu ** 1.5,',
+          '         "validmu": lambda mu: np.all(mu > 0),',
+          '         "dev.resids": lambda y, mu, wt: 4 * wt * (np.sqrt(y) - np.sqrt(mu)) ** 2 / np.sqrt(mu),',
+          '         "initialize": lambda y, weights: y + 0.1 * (y == 0)}',
+          sep = "\n")),
+  # V(mu) = mu(1-mu)^2; its quasi-deviance 2 wt (y log(y/mu) - y log((1-y)/(1-mu)) -
+  # mu (y - mu)/(1 - mu)); mustart from the weights, as binomial's
+  model("cbpp_quasi_custom_mu1mu2",
+        'glm(incidence/size ~ period, family = quasi(link = "logit", variance = vmu1mu2), data = cbpp, weights = size)',
+        'rglm.glm("incidence/size ~ period", family=rglm.quasi(link="logit", variance=vmu1mu2), data=cbpp, weights="size")',
+        setup = paste(
+          'vmu1mu2 <- list(name = "mu(1-mu)^2", varfun = function(mu) mu * (1 - mu)^2,',
+          '  validmu = function(mu) all(mu > 0 & mu < 1),',
+          '  dev.resids = function(y, mu, wt)',
+          '    2 * wt * (ifelse(y == 0, 0, y * log(y / mu)) - y * log((1 - y) / (1 - mu)) - mu * (y - mu) / (1 - mu)),',
+          '  initialize = expression({n <- rep.int(1, nobs); mustart <- (weights * y + 0.5) / (weights + 1)}))',
+          sep = "\n"),
+        py_setup = paste(
+          'def dev_mu1mu2(y, mu, wt):',
+          '    with np.errstate(divide="ignore", invalid="ignore"):',
+          '        ylogy = np.where(y == 0, 0.0, y * np.log(y / mu))',
+          '    return 2 * wt * (ylogy - y * np.log((1 - y) / (1 - mu)) - mu * (y - mu) / (1 - mu))',
+          'vmu1mu2 = {"name": "mu(1-mu)^2", "varfun": lambda mu: mu * (1 - mu) ** 2,',
+          '           "validmu": lambda mu: np.all((mu > 0) & (mu < 1)),',
+          '           "dev.resids": dev_mu1mu2,',
+          '           "initialize": lambda y, weights: (weights * y + 0.5) / (weights + 1)}',
+          sep = "\n")),
+  # R's quasi() keeps a list without initialize; glm.fit then starts from mustart
+  model("quine_quasi_custom_no_initialize_mustart",
+        'glm(Days ~ Eth + Sex, family = quasi(link = "log", variance = vnoinit), data = quine, mustart = Days + 0.5)',
+        'rglm.glm("Days ~ Eth + Sex", family=rglm.quasi(link="log", variance=vnoinit), data=quine, mustart="Days + 0.5")',
+        setup = paste(
+          'vnoinit <- list(name = "mu", varfun = function(mu) mu, validmu = function(mu) all(mu > 0),',
+          '  dev.resids = function(y, mu, wt) 2 * wt * (y * log(ifelse(y == 0, 1, y/mu)) - (y - mu)))',
+          sep = "\n"),
+        py_setup = paste(
+          'def dev_mu(y, mu, wt):',
+          '    return 2 * wt * (y * np.log(np.where(y == 0, 1.0, y / mu)) - (y - mu))',
+          'vnoinit = {"name": "mu", "varfun": lambda mu: mu, "validmu": lambda mu: np.all(mu > 0),',
+          '           "dev.resids": dev_mu}',
+          sep = "\n")),
 
   # -- quasi, quasibinomial, quasipoisson ------------------------------------------------
   model("quine_quasi_log_mu",
@@ -330,6 +430,34 @@ ERRORS <- list(
   model("formula_incomplete",
         'glm(eval(parse(text = "lot1 ~ log(u) +")), data = clotting)',
         'rglm.glm("lot1 ~ log(u) +", data=clotting)'),
+  # -- quasi's variance lists: what R's quasi() keeps, glm() then rejects ------------------
+  model("quasi_custom_without_varfun",
+        'glm(Days ~ Eth, family = quasi(variance = vbad), data = quine)',
+        'rglm.glm("Days ~ Eth", family=rglm.quasi(variance=vbad), data=quine)',
+        setup = 'vbad <- list(name = "mu", variance = function(mu) mu, validmu = function(mu) TRUE)',
+        py_setup = 'vbad = {"name": "mu", "variance": lambda mu: mu, "validmu": lambda mu: True}'),
+  model("quasi_custom_without_dev_resids",
+        'glm(Days ~ Eth, family = quasi(variance = vnodev), data = quine)',
+        'rglm.glm("Days ~ Eth", family=rglm.quasi(variance=vnodev), data=quine)',
+        setup = paste(
+          'vnodev <- list(name = "mu", varfun = function(mu) mu, validmu = function(mu) TRUE,',
+          '  initialize = expression({n <- rep.int(1, nobs); mustart <- y + 0.1}))', sep = "\n"),
+        py_setup = paste(
+          'vnodev = {"name": "mu", "varfun": lambda mu: mu, "validmu": lambda mu: True,',
+          '          "initialize": lambda y, weights: y + 0.1}', sep = "\n")),
+  model("quasi_custom_without_initialize",
+        'glm(Days ~ Eth, family = quasi(link = "log", variance = vnoinit), data = quine)',
+        'rglm.glm("Days ~ Eth", family=rglm.quasi(link="log", variance=vnoinit), data=quine)',
+        setup = paste(
+          'vnoinit <- list(name = "mu", varfun = function(mu) mu, validmu = function(mu) all(mu > 0),',
+          '  dev.resids = function(y, mu, wt) 2 * wt * (y * log(ifelse(y == 0, 1, y/mu)) - (y - mu)))',
+          sep = "\n"),
+        py_setup = paste(
+          'def dev_mu(y, mu, wt):',
+          '    return 2 * wt * (y * np.log(np.where(y == 0, 1.0, y / mu)) - (y - mu))',
+          'vnoinit = {"name": "mu", "varfun": lambda mu: mu, "validmu": lambda mu: np.all(mu > 0),',
+          '           "dev.resids": dev_mu}',
+          sep = "\n")),
   model("formula_unbalanced",
         'glm(eval(parse(text = "lot1 ~ log(u))")), data = clotting)',
         'rglm.glm("lot1 ~ log(u))", data=clotting)')
@@ -353,8 +481,15 @@ json_na_action <- function(na) {
 
 strings <- function(x) if (is.null(x)) NULL else I(as.character(x))
 
-fit_record <- function(spec) {
+# The environment a case's `r` is evaluated in: the data, and what its `setup` binds.
+case_env <- function(spec) {
   env <- new.env(parent = data_env)
+  if (!is.null(spec$setup)) eval(parse(text = spec$setup), envir = env)
+  env
+}
+
+fit_record <- function(spec) {
+  env <- case_env(spec)
   res <- eval_collecting(spec$r, env)
   fit <- res$value
   if (!inherits(fit, "glm")) stop(spec$id, ": not a glm fit")
@@ -367,6 +502,8 @@ fit_record <- function(spec) {
     id = spec$id,
     r = spec$r,
     py = spec$py,
+    setup = spec$setup,
+    py_setup = spec$py_setup,
     data = I(datasets_used(spec$r)),
     tol = spec$tol,
     tol_reason = spec$tol_reason,
@@ -413,8 +550,8 @@ fit_record <- function(spec) {
 }
 
 error_record <- function(spec) {
-  list(id = spec$id, r = spec$r, py = spec$py, data = I(datasets_used(spec$r)),
-       error = error_text(spec$r, new.env(parent = data_env), spec$id))
+  list(id = spec$id, r = spec$r, py = spec$py, setup = spec$setup, py_setup = spec$py_setup,
+       data = I(datasets_used(spec$r)), error = error_text(spec$r, case_env(spec), spec$id))
 }
 
 ids <- c(vapply(MODELS, `[[`, "", "id"), vapply(ERRORS, `[[`, "", "id"))

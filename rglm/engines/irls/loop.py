@@ -153,8 +153,9 @@ def _check_rank(step: Step, nobs: int, nvars: int, singular_ok: bool) -> None:
 
 
 def _trace(text: str, value: float, suffix: str = "") -> None:
-    """A trace line as R's ``cat()`` writes it (7 significant digits)."""
-    cat(f"{text}{format_number(value, digits=7)}{suffix}\n")
+    """A trace line as R's ``cat()`` writes it (``getOption("digits")`` significant
+    digits)."""
+    cat(f"{text}{format_number(value)}{suffix}\n")
 
 
 def _halve(engine: IrlsEngine, current, coefold, progress: Progress, control: GlmControl,

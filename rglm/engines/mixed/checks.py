@@ -14,9 +14,13 @@ import numpy as np
 
 from .control import ConvCheck
 
-__all__ = ["ConvResult", "is_singular", "check_conv", "check_hess", "SINGULAR_MESSAGE"]
+__all__ = ["ConvResult", "is_singular", "check_conv", "check_hess", "SINGULAR_MESSAGE",
+           "HELP_SUFFIX"]
 
 SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')"
+
+#: lme4 >= 1.1-38 ends the gradient and degenerate-Hessian messages with this pointer.
+HELP_SUFFIX = "\n  See ?lme4::convergence and ?lme4::troubleshooting."
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def check_hess(H: np.ndarray, tol: float, hesstype: str = "") -> tuple:
     neg = int(np.sum(ev < -tol))
     if neg:
         return (-3,), (f"Model failed to converge: degenerate {hesstype} Hessian with "
-                       f"{neg} negative eigenvalues",)
+                       f"{neg} negative eigenvalues{HELP_SUFFIX}",)
     zero = int(np.sum(np.abs(ev) < tol))
     try:
         np.linalg.cholesky(H)
@@ -127,7 +131,7 @@ def check_conv(gradient: Optional[np.ndarray], hessian: Optional[np.ndarray],
                 codes.append(-1)
                 # lme4 takes which.max() of the maximum itself: the component is always 1.
                 text = (f"Model failed to converge with max|grad| = {_fmt_g(m)} "
-                        f"(tol = {_fmt_g(grad.tol)}, component 1)")
+                        f"(tol = {_fmt_g(grad.tol)}, component 1){HELP_SUFFIX}")
         if text is not None:
             msgs.append(text)
             warns.append((grad.action, text))

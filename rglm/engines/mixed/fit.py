@@ -242,9 +242,10 @@ def _fit_glmer(problem, nAGQ, control, start, progress) -> MixedFit:
         _report(progress, "stage2", par=par.copy(), deviance=fval, evaluations=feval,
                 seconds=time.perf_counter() - t_start)
         calc = _calc_derivs(control, problem.n, len(lower))
-        if calc:
-            par, fval, g, H, e, steps = _derivs_and_polish(
-                fun, par, fval, lower, polish=not is_singular(par[:ntheta], lower_t))
+        # lme4's optwrap computes no derivatives at a singular optimum (any theta within
+        # 1e-4 of its bound): no Hessian-based vcov, only the singular-fit check.
+        if calc and not is_singular(par[:ntheta], lower_t):
+            par, fval, g, H, e, steps = _derivs_and_polish(fun, par, fval, lower, polish=True)
             extra += e
             _report(progress, "derivatives", evaluations=e, newton_steps=steps,
                     seconds=time.perf_counter() - t_start)
@@ -389,17 +390,17 @@ def _fit_lmer(problem, REML, control, start, progress) -> MixedFit:
     g = H = None
     steps = 0
     calc = _calc_derivs(control, problem.n, ntheta)
-    if calc:
-        par, fval, g, H, _, steps = _derivs_and_polish(
-            dev, par, fval, lower, polish=not is_singular(par, lower))
+    if calc and not is_singular(par, lower):  # lme4's optwrap: none at a singular fit
+        par, fval, g, H, _, steps = _derivs_and_polish(dev, par, fval, lower, polish=True)
         _report(progress, "derivatives", newton_steps=steps,
                 seconds=time.perf_counter() - t_start)
     par, fval, _ = _boundary(dev, par, fval, lower, ntheta, control.boundary_tol)
     state = dev.solve(par)
     theta = state.theta
+    # lmer runs lme4's checkConv whatever the size (without derivatives: the
+    # singular-fit check only).
     conv = check_conv(g, H, par, lower, control.check_conv_grad,
-                      control.check_conv_singular, control.check_conv_hess) \
-        if calc else ConvResult()
+                      control.check_conv_singular, control.check_conv_hess)
     n, p = problem.n, problem.p
     sigma_ml = float(np.sqrt(state.pwrss / n))
     sigma_reml = float(np.sqrt(state.pwrss / (n - p)))

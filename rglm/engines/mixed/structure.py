@@ -11,13 +11,18 @@ Z itself is never formed densely.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 import scipy.sparse as sp
 
 from rglm.formula.bars import ReTerms
 
-__all__ = ["Structure", "structure_of"]
+__all__ = ["Structure", "ScalarPattern", "structure_of"]
+
+#: Largest number of random effects outside the first term for which the scalar-terms
+#: pattern (and its dense Schur complement) is built; factor.SCHUR_MAX's value.
+_SCALAR_SCHUR_MAX = 6000
 
 
 def _tril_colwise(p: int) -> tuple:
@@ -26,6 +31,73 @@ def _tril_colwise(p: int) -> tuple:
     ii, jj = np.tril_indices(p)
     order = np.lexsort((ii, jj))
     return ii[order], jj[order]
+
+
+@dataclass(frozen=True)
+class ScalarPattern:
+    """The fixed pattern of A = U'WU + I for several scalar terms (crossed or nested
+    intercepts, ``||`` terms): what :func:`.system.factor_at` needs to form A's blocks
+    with ``np.bincount`` alone, whatever the weights (MixedModels.jl's blocked update).
+
+    With U = [u_1 | U_2] (the first term, the rest), A11 = diag(u_1'W u_1) + I,
+    C = u_1'W U_2 (q1 x q2, its pattern fixed: CSR ``indices``/``indptr``), G = U_2'W U_2
+    (dense q2 x q2) and the Schur complement ``S = G + I - C' A11^-1 C``.
+
+    Attributes
+    ----------
+    q1, q2 : int
+    code1 : numpy.ndarray
+        The first term's level of each row.
+    rest_cols : numpy.ndarray
+        (n, K-1): each later term's column of U_2 in each row.
+    c_pos : numpy.ndarray
+        (n (K-1),): the position in C's data of each row's entry for each later term.
+    c_indices, c_indptr, c_row : numpy.ndarray
+        C's CSR pattern and the row of each stored entry.
+    pair_a, pair_b, pair_kl, pair_row : numpy.ndarray
+        Every pair of stored entries of one row of C: their positions, the flat index
+        ``k q2 + l`` of their columns and their row (C' diag(v) C as one bincount).
+    """
+
+    q1: int
+    q2: int
+    code1: np.ndarray = field(repr=False)
+    rest_cols: np.ndarray = field(repr=False)
+    c_pos: np.ndarray = field(repr=False)
+    c_indices: np.ndarray = field(repr=False)
+    c_indptr: np.ndarray = field(repr=False)
+    c_row: np.ndarray = field(repr=False)
+    pair_a: np.ndarray = field(repr=False)
+    pair_b: np.ndarray = field(repr=False)
+    pair_kl: np.ndarray = field(repr=False)
+    pair_row: np.ndarray = field(repr=False)
+
+    @property
+    def nnz(self) -> int:
+        return len(self.c_indices)
+
+
+def _scalar_pattern(reterms: ReTerms) -> "ScalarPattern":
+    terms = reterms.terms
+    q1 = terms[0].nl
+    q2 = int(reterms.Gp[-1]) - q1
+    code1 = np.asarray(terms[0].codes, dtype=np.int64)
+    rest = np.column_stack([reterms.Gp[k] - q1 + np.asarray(t.codes, dtype=np.int64)
+                            for k, t in enumerate(terms) if k > 0])
+    keys = (code1[:, None] * q2 + rest).ravel()
+    uniq, c_pos = np.unique(keys, return_inverse=True)
+    c_row = uniq // q2
+    c_indices = uniq % q2
+    c_indptr = np.concatenate([[0], np.cumsum(np.bincount(c_row, minlength=q1))])
+    m = np.diff(c_indptr)
+    counts = m[c_row]
+    a = np.repeat(np.arange(len(uniq)), counts)
+    offset = np.arange(a.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    b = np.repeat(c_indptr[c_row], counts) + offset
+    return ScalarPattern(q1=q1, q2=q2, code1=code1, rest_cols=rest,
+                         c_pos=c_pos.astype(np.int64), c_indices=c_indices,
+                         c_indptr=c_indptr, c_row=c_row, pair_a=a, pair_b=b,
+                         pair_kl=c_indices[a] * q2 + c_indices[b], pair_row=c_row[a])
 
 
 @dataclass(frozen=True)
@@ -52,6 +124,7 @@ class Structure:
     indptr: np.ndarray = field(repr=False)
     tril: tuple = field(repr=False)
     indicator: sp.csr_matrix = field(repr=False, default=None)
+    scalar: Optional[ScalarPattern] = field(repr=False, default=None)
 
     @property
     def terms(self) -> tuple:
@@ -181,6 +254,11 @@ def structure_of(reterms: ReTerms) -> Structure:
     if len(terms) == 1:  # l x n: sums rows by level
         t = terms[0]
         indicator = sp.csr_matrix((np.ones(n), (t.codes, np.arange(n))), shape=(t.nl, n))
+    scalar = None
+    if len(terms) > 1 and all(t.p == 1 for t in terms) and \
+            reterms.q - terms[0].nl <= _SCALAR_SCHUR_MAX:
+        scalar = _scalar_pattern(reterms)
     return Structure(reterms=reterms, kind=kind, n=n, q=reterms.q, P=P,
                      indices=indices, indptr=indptr,
-                     tril=tuple(_tril_colwise(t.p) for t in terms), indicator=indicator)
+                     tril=tuple(_tril_colwise(t.p) for t in terms), indicator=indicator,
+                     scalar=scalar)

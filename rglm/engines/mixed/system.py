@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from rglm.errors import RError
 
-from .factor import BlockFactor, DiagFactor, factorize
+from .factor import BlockFactor, DiagFactor, SchurFactor, factorize
 from .structure import Structure
 
 __all__ = ["factor_at", "fixed_block", "sizes_of"]
@@ -46,9 +46,37 @@ def factor_at(structure: Structure, U, sqrtw: np.ndarray):
                 blocks[:, b, a] = s
         blocks[:, np.arange(p), np.arange(p)] += 1.0
         return BlockFactor(blocks)
+    if structure.scalar is not None:
+        return _scalar_factor(structure.scalar, U.values * sqrtw[:, None],
+                              sizes_of(structure))
     Uw = structure.csr(U.values * sqrtw[:, None])
     A = (Uw.T @ Uw).tocsc() + sp.identity(structure.q, format="csc")
     return factorize(A, sizes_of(structure))
+
+
+def _scalar_factor(pt, v: np.ndarray, sizes: tuple) -> SchurFactor:
+    """The Schur factor of A = V'V + I for scalar terms (V = W^1/2 Z Lambda, n x K):
+    A11, C, G and C' A11^-1 C by ``bincount`` over the fixed pattern (no sparse
+    products, whose set-up costs more than the arithmetic on these sizes)."""
+    q1, q2 = pt.q1, pt.q2
+    v1, rest = v[:, 0], v[:, 1:]
+    d1 = np.bincount(pt.code1, weights=v1 * v1, minlength=q1) + 1.0
+    cdata = np.bincount(pt.c_pos, weights=(v1[:, None] * rest).ravel(), minlength=pt.nnz)
+    K1 = rest.shape[1]
+    G = np.zeros(q2 * q2)
+    for a in range(K1):
+        for b in range(a, K1):
+            key = pt.rest_cols[:, a] * q2 + pt.rest_cols[:, b]
+            G += np.bincount(key, weights=rest[:, a] * rest[:, b], minlength=q2 * q2)
+    G = G.reshape(q2, q2)
+    G = G + G.T - np.diag(np.diag(G))
+    M = np.bincount(pt.pair_kl, weights=cdata[pt.pair_a] * cdata[pt.pair_b]
+                    / d1[pt.pair_row], minlength=q2 * q2).reshape(q2, q2)
+    S = G - M
+    S[np.diag_indices_from(S)] += 1.0
+    l1 = np.sqrt(d1)
+    B = sp.csr_matrix((cdata / l1[pt.c_row], pt.c_indices, pt.c_indptr), shape=(q1, q2))
+    return SchurFactor.from_parts(l1, B, S, sizes)
 
 
 def fixed_block(factor, UtWX: np.ndarray, XtWX: np.ndarray):

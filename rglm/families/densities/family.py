@@ -220,31 +220,64 @@ class FmmFamily:
         exponential: ``e^-eta`` (ph) or ``e^eta`` (aft); weibull: ``e^(-eta/p) Gamma(1 +
         1/p)`` (ph) or ``e^eta Gamma(1 + 1/p)`` (aft).
         """
+        return self.mean_derivatives(eta, anc, trials)[0]
+
+    def mean_derivatives(self, eta, anc=None, trials=None):
+        """``(mu, dmu/deta, dmu/danc)``: the class mean (:meth:`mean`) and its derivatives
+        in the linear predictor and in the ancillary on its log scale (``dmu/danc`` is
+        None where the mean does not depend on the ancillary): the delta method of
+        Stata's ``estat lcmean``.
+
+        Notes
+        -----
+        With ``s = e^anc`` (lognormal, loglogistic) and ``p = e^anc`` (weibull):
+        lognormal ``dmu/danc = mu s^2``; loglogistic ``dmu/danc = mu s (psi(1 + s) -
+        psi(1 - s))``; weibull ph ``dmu/deta = -mu / p``, ``dmu/danc = mu (eta - psi(1 +
+        1/p)) / p``; weibull aft ``dmu/danc = -mu psi(1 + 1/p) / p`` (``psi`` the
+        digamma function).
+        """
         eta = np.asarray(eta, dtype=np.float64)
         a = None if anc is None else np.asarray(anc, dtype=np.float64)
         name = self.name
         if name in ("gaussian", "bernoulli", "beta", "poisson", "nbinomial", "binomial"):
-            mu = mean_derivatives(self.link, eta).mu
-            if name == "binomial":
-                mu = mu * (1.0 if trials is None else np.asarray(trials, dtype=np.float64))
-            return mu
+            md = mean_derivatives(self.link, eta)
+            mu, dmu = md.mu, md.dmu
+            if name == "binomial" and trials is not None:
+                t = np.asarray(trials, dtype=np.float64)
+                mu, dmu = mu * t, dmu * t
+            return mu, dmu, None
         if name == "gamma":
-            return np.exp(eta)
+            mu = np.exp(eta)
+            return mu, mu, None
         if name == "lognormal":
-            return np.exp(eta + 0.5 * np.exp(2.0 * a))
+            s2 = np.exp(2.0 * a)
+            mu = np.exp(eta + 0.5 * s2)
+            return mu, mu, mu * s2
         if name == "loglogistic":
             s = np.exp(a)
             finite = s < 1.0
             # Gamma(1 - s) needs s < 1: the unused branch is evaluated at s = 0.
-            factor = np.where(finite, special.gamma(1.0 + s)
-                              * special.gamma(1.0 - np.where(finite, s, 0.0)), np.inf)
-            return np.exp(eta) * factor
+            s_ok = np.where(finite, s, 0.0)
+            factor = np.where(finite, special.gamma(1.0 + s) * special.gamma(1.0 - s_ok),
+                              np.inf)
+            mu = np.exp(eta) * factor
+            dlog = np.where(finite, s * (special.digamma(1.0 + s) - special.digamma(1.0 - s_ok)),
+                            np.inf)
+            return mu, mu, mu * dlog
         if name == "exponential":
-            return np.exp(-eta) if self.metric == "ph" else np.exp(eta)
+            if self.metric == "ph":
+                mu = np.exp(-eta)
+                return mu, -mu, None
+            mu = np.exp(eta)
+            return mu, mu, None
         if name == "weibull":
             p = np.exp(a)
-            scale = np.exp(-eta / p) if self.metric == "ph" else np.exp(eta)
-            return scale * special.gamma(1.0 + 1.0 / p)
+            psi = special.digamma(1.0 + 1.0 / p)
+            if self.metric == "ph":
+                mu = np.exp(-eta / p) * special.gamma(1.0 + 1.0 / p)
+                return mu, -mu / p, mu * (eta - psi) / p
+            mu = np.exp(eta) * special.gamma(1.0 + 1.0 / p)
+            return mu, mu, -mu * psi / p
         raise AssertionError(name)
 
     # ---- starting values ------------------------------------------------------------------

@@ -9,7 +9,9 @@ that occur in the rows used (``drop.unused.levels = TRUE`` after NA removal), in
 declared order; a character column's levels are its sorted distinct values.
 
 Stateful transforms (``poly()``, ``scale()``, ...) depend on the whole column, which a
-block does not have: they are refused with a clear error.
+block does not have: they are refused with a clear error. ``bs()``/``ns()`` are accepted
+when the call fixes their knots (``knots =`` and ``Boundary.knots =``): each block then
+codes its rows exactly as the whole column would be.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rglm.errors import RError, collecting_warnings
 from rglm.engines.chunked.passes import Chunk, merge_warnings
 from rglm.formula import ast
 from rglm.formula.deparse import deparse1
+from rglm.formula.rfunctions import R_FUNCTIONS, match_args
 from rglm.formula.design import model_matrix
 from rglm.formula.frame import ModelFrame, model_frame
 from rglm.formula.parse import parse_expr
@@ -42,6 +45,19 @@ def _is_raw_poly(node: ast.Call) -> bool:
     """``poly(x, 2, raw = TRUE)`` is a plain power basis: no state."""
     return any(a.name == "raw" and isinstance(a.value, ast.Constant) and a.value.name == "TRUE"
                for a in node.args)
+
+
+def _given(arg: Optional[ast.Arg]) -> bool:
+    return arg is not None and not (isinstance(arg.value, ast.Constant)
+                                    and arg.value.name == "NULL")
+
+
+def _has_fixed_knots(node: ast.Call, name: str) -> bool:
+    """``bs()``/``ns()`` whose knots come from the call, not the data: boundary knots
+    given, and interior knots given or none asked for (no ``df`` without ``knots``)."""
+    matched, _ = match_args(R_FUNCTIONS[name].formals, node.args)
+    return _given(matched.get("Boundary.knots")) and (
+        _given(matched.get("knots")) or not _given(matched.get("df")))
 
 
 def _calls(node: Any) -> Iterable[ast.Call]:
@@ -67,12 +83,18 @@ def check_stateless(nodes: Iterable[Any]) -> None:
     for root in nodes:
         for node in _calls(root):
             name = _function_name(node)
-            if name in _STATEFUL and not (name == "poly" and _is_raw_poly(node)):
-                raise RError(
-                    f"{deparse1(node)} depends on all the data (its coefficients come from "
-                    f"the whole column), so bigglm() cannot compute it chunk by chunk: "
-                    f"compute the columns beforehand"
-                    + (", or use raw = TRUE" if name == "poly" else ""))
+            if name not in _STATEFUL or (name == "poly" and _is_raw_poly(node)):
+                continue
+            spline = name in ("bs", "ns")
+            if spline and _has_fixed_knots(node, name):
+                continue
+            raise RError(
+                f"{deparse1(node)} depends on all the data (its "
+                f"{'knots come' if spline else 'coefficients come'} from the whole column), "
+                f"so bigglm() cannot compute it chunk by chunk: compute the columns "
+                f"beforehand"
+                + (", or use raw = TRUE" if name == "poly" else "")
+                + (", or give knots = and Boundary.knots =" if spline else ""))
 
 
 def symbols_of(nodes: Iterable[Any]) -> set:

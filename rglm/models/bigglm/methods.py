@@ -28,6 +28,7 @@ from rglm.errors import RError
 from rglm.inference.confint import confint_default
 from rglm.inference.drop1 import add1_default, drop1_default
 from rglm.inference.loglik import LogLik
+from rglm.inference.mass_terms import addterm_default, dropterm_default
 from rglm.inference.step import step_class
 from rglm.inference.update import update
 from rglm.models.bigglm.frontend import BIGGLM_FORMALS, bigglm
@@ -101,6 +102,8 @@ _METHODS = {
     generics.confint: confint_default, generics.anova: anova_bigglm,
     generics.update: update, generics.refit: lambda fit: BIGGLM_REFIT,
     generics.drop1: drop1_default, generics.add1: add1_default,
+    # MASS's dropterm.default/addterm.default: R dispatches a bigglm fit to them
+    generics.dropterm: dropterm_default, generics.addterm: addterm_default,
     generics.residuals: _no_values("residuals"), generics.fitted: _no_values("fitted values"),
 }
 

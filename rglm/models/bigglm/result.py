@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import solve_triangular
 
+from rglm.dollar import match_component
 from rglm.errors import RError, rwarn
 from rglm.generics import vcov as vcov_of
-from rglm.inference.anova_table import (Anova, apply_test, column, make_anova, na_column,
+from rglm.inference.anova_table import (AnovaTable, apply_test, column, make_anova, na_column,
                                         resolve_test)
 from rglm.engines.chunked.irls import ChunkedFitResult
 from rglm.formula.deparse import deparse, deparse1
@@ -31,6 +32,7 @@ from rglm.formula.response import model_offset
 from rglm.formula.terms import delete_response
 from rglm.models.glm.summary import GLMSummary, dispersion_from_pearson, summary_from_qr
 from rglm.render.anova import anova_models_heading
+from rglm.render.rframes import as_r
 
 __all__ = ["BigGLM", "DroppedRows", "BigGLMPrediction", "summary_bigglm",
            "predict_bigglm", "anova_bigglm"]
@@ -110,7 +112,8 @@ class BigGLM:
     @cached_property
     def coefficients(self) -> pd.Series:
         """Coefficients with R's names; NaN where aliased (R's NA)."""
-        return pd.Series(self.fit.coefficients, index=list(self.fit.xnames or ()), dtype=float)
+        return as_r(pd.Series(self.fit.coefficients, index=list(self.fit.xnames or ()),
+                              dtype=float))
 
     def coef(self) -> pd.Series:
         """R: ``coef(fit)``."""
@@ -164,9 +167,8 @@ class BigGLM:
 
     def __getitem__(self, name: str) -> Any:
         """R's ``fit$name``: ``fit["null.deviance"]``."""
-        if name not in R_COMPONENTS:
-            raise KeyError(name)
-        return getattr(self, name.replace(".", "_"))
+        full = match_component(name, R_COMPONENTS)  # R's $ completes a unique prefix
+        return getattr(self, full.replace(".", "_"))
 
     def keys(self) -> list:
         return [n for n in R_COMPONENTS if n != "na.action" or self.na_action is not None]
@@ -301,7 +303,7 @@ def _new_design(fit: BigGLM, newdata: pd.DataFrame):
 
 # -- anova -------------------------------------------------------------------------------
 def anova_bigglm(*fits: BigGLM, dispersion: Optional[float] = None, test: Any = None
-                 ) -> Anova:
+                 ) -> AnovaTable:
     """Compare nested chunked fits by their deviances.
 
     R: ``stats:::anova.glmlist(object, dispersion, test)`` (R >= 4.4 defaults: a
@@ -321,7 +323,7 @@ def anova_bigglm(*fits: BigGLM, dispersion: Optional[float] = None, test: Any = 
 
     Returns
     -------
-    Anova
+    AnovaTable
         ``print()`` gives R's ``print.anova`` text.
     """
     test = resolve_test(test)

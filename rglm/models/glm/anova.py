@@ -17,13 +17,13 @@ from rglm.errors import RError, rwarn
 from rglm.engines.irls.irls import glm_fit
 from rglm.formula.deparse import deparse, deparse1, deparse_string
 from rglm.generics import anova
-from rglm.inference.anova_table import (Anova, apply_test, column, make_anova, na_column,
+from rglm.inference.anova_table import (AnovaTable, apply_test, column, make_anova, na_column,
                                       resolve_test, squote)
 from rglm.models.glm.result import GLM
 from rglm.models.glm.summary import estimate_dispersion
 from rglm.render.anova import anova_glm_heading, anova_models_heading
 
-__all__ = ["anova", "anova_glm", "Anova"]
+__all__ = ["anova", "anova_glm", "AnovaTable"]
 
 def _apply_test(columns: list, test, big: GLM, dispersion: Optional[float],
                 df_estimated: float, n: int, magnitude: Optional[np.ndarray] = None) -> list:
@@ -42,7 +42,7 @@ def _response_y(fit: GLM) -> np.ndarray:
     return f.fitted_values + f.residuals * fit.family.mu_eta(f.linear_predictors)
 
 
-def _anova_glm(fit: GLM, test, dispersion: Optional[float]) -> Anova:
+def _anova_glm(fit: GLM, test, dispersion: Optional[float]) -> AnovaTable:
     """The sequential table of one model. R: ``anova.glm``."""
     x = fit.model_matrix.x
     assign = np.asarray(fit.model_matrix.assign)
@@ -107,7 +107,7 @@ def _deparse_strings(values: list) -> str:
     return quoted[0] if len(quoted) == 1 else "c(" + ", ".join(quoted) + ")"
 
 
-def _anova_glmlist(fits: list, test, dispersion: Optional[float]) -> Anova:
+def _anova_glmlist(fits: list, test, dispersion: Optional[float]) -> AnovaTable:
     """One row per model. R: ``anova.glmlist``."""
     responses = [_lhs_text(f) for f in fits]
     same = [r == responses[0] for r in responses]
@@ -157,7 +157,7 @@ def _consecutive_scores(fits: list, rdf: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def anova_glm(fit: GLM, *more_fits: GLM, test: Any = None,
-              dispersion: Optional[float] = None) -> Anova:
+              dispersion: Optional[float] = None) -> AnovaTable:
     """Analysis of deviance table(s). R: ``anova(object, ..., dispersion, test)`` for glm.
 
     Parameters
@@ -176,7 +176,7 @@ def anova_glm(fit: GLM, *more_fits: GLM, test: Any = None,
 
     Returns
     -------
-    Anova
+    AnovaTable
         ``.table`` (DataFrame with R's column and row names) and ``.heading``;
         ``print()`` gives R's ``print.anova`` text.
 

@@ -17,6 +17,7 @@ from scipy import stats
 from rglm.inference.confint import match_parm, tails
 from rglm.inference.spline import approx, spline
 from rglm.render.rformat import fround
+from rglm.render.rframes import as_r
 
 __all__ = ["confint_profile", "profile_percent_labels"]
 
@@ -58,5 +59,5 @@ def confint_profile(prof, parm=None, level: float = 0.95
                 ci[r] = values
     labels = profile_percent_labels(a)
     if len(positions) == 1:
-        return pd.Series(ci[0], index=labels)
-    return pd.DataFrame(ci, index=rows, columns=labels)
+        return as_r(pd.Series(ci[0], index=labels))
+    return as_r(pd.DataFrame(ci, index=rows, columns=labels))

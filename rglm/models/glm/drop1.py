@@ -14,8 +14,8 @@ theta fixed at the value of its last IRLS (``object$family``), dispersion 1 from
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Optional, Sequence, Union
+from dataclasses import dataclass, replace
+from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -27,14 +27,15 @@ from rglm.formula.deparse import deparse
 from rglm.formula.design import model_matrix
 from rglm.formula.response import model_offset, model_response, model_weights
 from rglm.generics import extractAIC, summary
-from rglm.inference.anova_table import (Anova, column, make_anova, match_arg, na_column,
+from rglm.inference.anova_table import (AnovaTable, column, make_anova, match_arg, na_column,
                                         safe_pchisq, safe_pf)
 from rglm.inference.drop1 import add_terms, drop_terms
 from rglm.inference.scope import sorted_label, updated_formula
 from rglm.inference.update import evaluate_call
 from rglm.render.anova import term_changes_heading
 
-__all__ = ["drop1", "add1"]
+__all__ = ["drop1", "add1", "TermFits", "drop_fits", "add_fits", "combined_frame",
+           "test_columns", "drop_f_columns", "add_f_columns", "warn_f"]
 
 _TESTS = ("none", "Rao", "LRT", "Chisq", "F")
 
@@ -74,8 +75,10 @@ def _first_na(values: np.ndarray) -> np.ndarray:
     return na
 
 
-def _chisq_columns(name: str, stat: np.ndarray, dfs: np.ndarray) -> list:
-    """A statistic (NA in its first row) and its ``Pr(>Chi)`` on ``Df`` degrees of freedom.
+def _chisq_columns(name: str, stat: np.ndarray, dfs: np.ndarray,
+                   p_name: str = "Pr(>Chi)") -> list:
+    """A statistic (NA in its first row) and its p-value (``p_name``: stats'
+    ``Pr(>Chi)``, MASS's ``Pr(Chi)``) on ``Df`` degrees of freedom.
 
     R: ``P <- dev; P[nas] <- safe_pchisq(dev[nas], Df[nas], lower.tail = FALSE)`` with
     ``nas = !is.na(dev)``: NA and NaN statistics carry over to the p-value.
@@ -85,25 +88,27 @@ def _chisq_columns(name: str, stat: np.ndarray, dfs: np.ndarray) -> list:
     ok = ~np.isnan(stat)
     p[ok] = safe_pchisq(stat[ok], dfs[ok])
     p_na = na | (ok & ~(dfs > 0))
-    return [column(name, stat, na), column("Pr(>Chi)", p, p_na)]
+    return [column(name, stat, na), column(p_name, p, p_na)]
 
 
-def _f_columns(fs: np.ndarray, fs_na: np.ndarray, df1: np.ndarray, df2) -> list:
-    """``F value`` and ``Pr(>F)``, NA and NaN carried over as in R."""
+def _f_columns(fs: np.ndarray, fs_na: np.ndarray, df1: np.ndarray, df2,
+               p_name: str = "Pr(>F)") -> list:
+    """``F value`` and its p-value (``p_name``: stats' ``Pr(>F)``, MASS's ``Pr(F)``), NA
+    and NaN carried over as in R."""
     p = fs.copy()
     ok = ~np.isnan(fs)
     df2 = np.broadcast_to(np.asarray(df2, dtype=float), fs.shape)
     p[ok] = safe_pf(fs[ok], df1[ok], df2[ok])
-    return [column("F value", fs, fs_na), column("Pr(>F)", p, fs_na | (ok & ~(df1 > 0)))]
+    return [column("F value", fs, fs_na), column(p_name, p, fs_na | (ok & ~(df1 > 0)))]
 
 
 def _lrt_columns(loglik: np.ndarray, dispersion: float, dfs: np.ndarray,
-                 adding: bool) -> list:
+                 adding: bool, p_name: str = "Pr(>Chi)") -> list:
     """The likelihood-ratio statistic (``LRT``, or ``scaled dev.`` unless the dispersion
     is 1) and its p-value."""
     stat = np.maximum(0.0, loglik[0] - loglik if adding else loglik - loglik[0])
     stat[0] = np.nan
-    return _chisq_columns("LRT" if dispersion == 1 else "scaled dev.", stat, dfs)
+    return _chisq_columns("LRT" if dispersion == 1 else "scaled dev.", stat, dfs, p_name)
 
 
 def _rao_columns(score: np.ndarray, dispersion: float, dfs: np.ndarray) -> list:
@@ -114,15 +119,84 @@ def _rao_columns(score: np.ndarray, dispersion: float, dfs: np.ndarray) -> list:
                           stat / dispersion, dfs)
 
 
-def _warn_f(family: str, quoted: bool) -> None:
-    # drop1 quotes the family name, add1 does not: both as R.
+def warn_f(family: str, quoted: bool) -> None:
+    """R's warning for an F test on a binomial or Poisson fit: stats' drop1 and MASS's
+    dropterm/addterm quote the family name, stats' add1 does not."""
     if family in ("binomial", "poisson"):
         name = f"'quasi{family}'" if quoted else f"quasi{family}"
         rwarn(f"F test assumes {name} family")
 
 
+@dataclass(frozen=True)
+class TermFits:
+    """The refits of a single-term table: ranks ``dfs`` and deviances ``dev`` of the
+    current model (first) and of each candidate, Rao's ``score`` statistics (zeros unless
+    asked for), and the number of rows ``n`` of the design."""
+
+    dfs: np.ndarray
+    dev: np.ndarray
+    score: np.ndarray
+    n: int
+
+
+def drop_fits(fit, scope: list, rao: bool = False,
+              announce: Optional[Callable[[str], None]] = None) -> TermFits:
+    """Refit the model without each term of ``scope`` (its columns of the current
+    design), with the fit's prior weights, offset, family and control. R: the loop of
+    ``drop1.glm`` and MASS's ``dropterm.glm``; ``announce(term)`` before each refit."""
+    x = fit.model_matrix.x
+    assign = np.asarray(fit.model_matrix.assign)
+    labels = list(fit.terms.term_labels)
+    y = fit.fit.y
+    wt = fit.fit.prior_weights
+    ns = len(scope)
+    dfs, dev, score = np.zeros(ns + 1), np.zeros(ns + 1), np.zeros(ns + 1)
+    dfs[0], dev[0] = fit.rank, fit.deviance
+    for i, term in enumerate(scope, start=1):
+        if announce is not None:
+            announce(term)
+        keep = assign != labels.index(term) + 1
+        z = glm_fit(x[:, keep], y, weights=wt, offset=fit.offset_values, family=fit.family,
+                    control=fit.control)
+        dfs[i], dev[i] = z.rank, z.deviance
+        if rao:
+            # score statistic: the smaller model's working residuals regressed (WLS) on
+            # the full design, its explained sum of squares
+            zz = glm_fit(x, z.residuals, weights=z.weights)
+            score[i] = zz.null_deviance - zz.deviance
+    return TermFits(dfs, dev, score, x.shape[0])
+
+
+def drop_f_columns(fit, fits: TermFits, df_col: np.ndarray, p_name: str = "Pr(>F)") -> list:
+    """drop1's F test: ``(max(0, dev - dev0) / Df) / (dev0 / rdf)`` on ``(Df, rdf)`` df,
+    NA where ``Df < 1e-4``."""
+    rdf = fit.df_residual
+    dev = fits.dev
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rms = dev[0] / rdf
+        fs = (np.maximum(0.0, dev - dev[0]) / df_col) / rms
+    fs_na = _first_na(fs) | (df_col < 1e-4)
+    fs[fs_na] = np.nan
+    return _f_columns(fs, fs_na, df_col, rdf, p_name)
+
+
+def test_columns(fit, test: str, fits: TermFits, scale: float, k: float, adding: bool,
+                 p_chi: str = "Pr(>Chi)") -> tuple[list, list]:
+    """``Df``, ``Deviance``, ``AIC`` and the likelihood-ratio or Rao test's columns of a
+    single-term table; the F test's are the caller's. Returns ``(base columns, test
+    columns)``."""
+    cols, dispersion, loglik = _base_columns(fit, fits.dfs, fits.dev, fits.n, scale, k,
+                                             adding)
+    df_col = cols[0][1]
+    if test == "LRT":
+        return cols, _lrt_columns(loglik, dispersion, df_col, adding, p_chi)
+    if test == "Rao":
+        return cols, _rao_columns(fits.score, dispersion, df_col)
+    return cols, []
+
+
 def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
-          test: str = "none", k: float = 2, trace: int = 0) -> Anova:
+          test: str = "none", k: float = 2, trace: int = 0) -> AnovaTable:
     """Drop each term in turn. R: ``drop1(object, scope, scale = 0, test, k = 2)`` for glm.
 
     Registered as glm's :func:`rglm.generics.drop1` method (R's ``drop1.glm``); a glm.nb
@@ -147,7 +221,7 @@ def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
 
     Returns
     -------
-    Anova
+    AnovaTable
         Rows ``<none>`` and the terms; columns ``Df``, ``Deviance``, ``AIC`` (absent for
         quasi families), then the test's columns.
 
@@ -159,42 +233,13 @@ def drop1(fit, scope: Union[None, str, Sequence[str]] = None, scale: float = 0,
     test = match_arg(test, _TESTS)
     if test == "Chisq":
         test = "LRT"
-    x = fit.model_matrix.x
-    n = x.shape[0]
-    assign = np.asarray(fit.model_matrix.assign)
-    labels = list(fit.terms.term_labels)
     scope = drop_terms(fit, scope)
-    y = fit.fit.y
-    wt = fit.fit.prior_weights
-    ns = len(scope)
-    dfs, dev, score = np.zeros(ns + 1), np.zeros(ns + 1), np.zeros(ns + 1)
-    dfs[0], dev[0] = fit.rank, fit.deviance
-    for i, term in enumerate(scope, start=1):
-        keep = assign != labels.index(term) + 1
-        z = glm_fit(x[:, keep], y, weights=wt, offset=fit.offset_values, family=fit.family,
-                    control=fit.control)
-        dfs[i], dev[i] = z.rank, z.deviance
-        if test == "Rao":
-            # score statistic: the smaller model's working residuals regressed (WLS) on
-            # the full design, its explained sum of squares
-            zz = glm_fit(x, z.residuals, weights=z.weights)
-            score[i] = zz.null_deviance - zz.deviance
-    cols, dispersion, loglik = _base_columns(fit, dfs, dev, n, scale, k, adding=False)
-    df_col = cols[0][1]
-    if test == "LRT":
-        cols += _lrt_columns(loglik, dispersion, df_col, adding=False)
-    elif test == "Rao":
-        cols += _rao_columns(score, dispersion, df_col)
-    elif test == "F":
-        _warn_f(fit.family.family, quoted=True)
-        rdf = fit.df_residual
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rms = dev[0] / rdf
-            fs = (np.maximum(0.0, dev - dev[0]) / df_col) / rms
-        fs_na = _first_na(fs) | (df_col < 1e-4)
-        fs[fs_na] = np.nan
-        cols += _f_columns(fs, fs_na, df_col, rdf)
-    return make_anova(cols, ["<none>"] + scope,
+    fits = drop_fits(fit, scope, rao=test == "Rao")
+    cols, tests = test_columns(fit, test, fits, scale, k, adding=False)
+    if test == "F":
+        warn_f(fit.family.family, quoted=True)
+        tests = drop_f_columns(fit, fits, cols[0][1])
+    return make_anova(cols + tests, ["<none>"] + scope,
                       term_changes_heading(False, deparse(fit.terms.formula), scale))
 
 
@@ -207,16 +252,23 @@ def _with_formula(call: ast.Call, formula: ast.Call) -> ast.Call:
                                    for a in call.args))
 
 
-def _combined_design(fit, formula: ast.Call):
-    """Design, response, weights and offset of the combined upper model.
+def combined_frame(fit, scope: list):
+    """The model frame and model matrix of the combined upper model (the current terms
+    plus every candidate).
 
     R: the fit's call with the combined formula evaluated as ``model.frame``, then
     ``model.matrix(Terms, m, contrasts.arg = object$contrasts)``: rows with NA in any
     variable of the upper model are left out.
     """
+    formula = updated_formula(fit, "~ . + " + " + ".join(scope))
     upper = replace(fit, call=_with_formula(fit.call, formula), formula_node=formula)
     mf = evaluate_call(upper, {}, frame_object=True)
-    mm = model_matrix(mf, contrasts=dict(fit.contrasts or {}))
+    return mf, model_matrix(mf, contrasts=dict(fit.contrasts or {}))
+
+
+def _frame_response(mf):
+    """Response, prior weights and offset of a model frame, as glm.fit takes them
+    (add1.glm: a two-column binomial response becomes proportions, weighted by trials)."""
     y = model_response(mf)
     wt = model_weights(mf)
     if isinstance(y, pd.Categorical):
@@ -228,21 +280,61 @@ def _combined_design(fit, formula: ast.Call):
         with np.errstate(invalid="ignore", divide="ignore"):
             y = np.where(trials == 0, 0.0, y[:, 0] / trials)
         wt = (np.ones(len(y)) if wt is None else wt) * trials
-    return mm, y, wt, model_offset(mf)
+    return y, wt, model_offset(mf)
 
 
-def _fstat(dev: np.ndarray, df: np.ndarray, rdf: float) -> list:
+def add_fits(fit, scope: list, mm, y, wt, offset, rao: bool = False,
+             announce: Optional[Callable[[str], None]] = None) -> TermFits:
+    """Fit the current model and the model with each candidate added, on the columns of
+    the combined design ``mm``. R: the fits of ``add1.glm`` and MASS's ``addterm.glm``
+    (the current model refitted on the combined design is the ``<none>`` row)."""
+    x = mm.x
+    n = x.shape[0]
+    wt = np.ones(n) if wt is None else wt
+    new_labels = list(mm.term_labels)
+    assign = np.asarray(mm.assign)
+    old_idx = [new_labels.index(lab) + 1 for lab in fit.terms.term_labels
+               if lab in new_labels]
+    ousex = np.isin(assign, old_idx)
+    if fit.terms.intercept:
+        ousex[0] = True
+    common = dict(weights=wt, offset=offset, family=fit.family, control=fit.control)
+    z = glm_fit(x[:, ousex], y, **common)
+    ns = len(scope)
+    dfs, dev, score = np.zeros(ns + 1), np.zeros(ns + 1), np.zeros(ns + 1)
+    dfs[0], dev[0] = z.rank, z.deviance
+    r, w = z.residuals, z.weights
+    sorted_new = [sorted_label(lab) for lab in new_labels]
+    for i, term in enumerate(scope, start=1):
+        if announce is not None:
+            announce(term)
+        stt = sorted_label(term)
+        usex = assign == (sorted_new.index(stt) + 1) if stt in sorted_new else \
+            np.zeros(len(assign), dtype=bool)
+        cols_i = usex | ousex
+        zi = glm_fit(x[:, cols_i], y, **common)
+        dfs[i], dev[i] = zi.rank, zi.deviance
+        if rao:
+            # R fits this WLS with the offset too (glm.fit(X, r, w, offset = offset))
+            zz = glm_fit(x[:, cols_i], r, weights=w, offset=offset)
+            score[i] = zz.null_deviance - zz.deviance
+    return TermFits(dfs, dev, score, n)
+
+
+def add_f_columns(fits: TermFits, df_col: np.ndarray, rdf: float,
+                  p_name: str = "Pr(>F)") -> list:
     """add1's F: ``((dev0 - dev)/df) / (dev/(rdf - df))`` on ``(df, rdf - df)`` df."""
+    dev = fits.dev
     with np.errstate(divide="ignore", invalid="ignore"):
-        diff = np.maximum(0.0, (dev[0] - dev) / df)
-        fs = diff / (dev / (rdf - df))
-    fs_na = _first_na(fs) | (df < np.finfo(float).eps)
+        diff = np.maximum(0.0, (dev[0] - dev) / df_col)
+        fs = diff / (dev / (rdf - df_col))
+    fs_na = _first_na(fs) | (df_col < np.finfo(float).eps)
     fs[fs_na] = np.nan
-    return _f_columns(fs, fs_na, df, rdf - df)
+    return _f_columns(fs, fs_na, df_col, rdf - df_col, p_name)
 
 
 def add1(fit, scope: Union[str, Sequence[str]], scale: float = 0, test: str = "none",
-         k: float = 2, trace: int = 0) -> Anova:
+         k: float = 2, trace: int = 0) -> AnovaTable:
     """Add each candidate term in turn. R: ``add1(object, scope, scale = 0, test, k = 2)``.
 
     Registered as glm's :func:`rglm.generics.add1` method (R's ``add1.glm``).
@@ -258,7 +350,7 @@ def add1(fit, scope: Union[str, Sequence[str]], scale: float = 0, test: str = "n
 
     Returns
     -------
-    Anova
+    AnovaTable
         Rows ``<none>`` and the candidate terms.
 
     Raises
@@ -278,48 +370,16 @@ def add1(fit, scope: Union[str, Sequence[str]], scale: float = 0, test: str = "n
     if test == "Chisq":
         test = "LRT"
     scope = add_terms(fit, scope)
-    old_labels = list(fit.terms.term_labels)
-    new_form = updated_formula(fit, "~ . + " + " + ".join(scope))
-    mm, y, wt, offset = _combined_design(fit, new_form)
+    mf, mm = combined_frame(fit, scope)
+    y, wt, offset = _frame_response(mf)
     oldn = len(fit.fit.y) if fit.keep_y else 0
     if len(y) < oldn:
         noun = "row" if len(y) == 1 else "rows"
         rwarn(f"using the {len(y)}/{oldn} {noun} from a combined fit")
-    x = mm.x
-    n = x.shape[0]
-    wt = np.ones(n) if wt is None else wt
-    new_labels = list(mm.term_labels)
-    assign = np.asarray(mm.assign)
-    old_idx = [new_labels.index(lab) + 1 for lab in old_labels if lab in new_labels]
-    ousex = np.isin(assign, old_idx)
-    if fit.terms.intercept:
-        ousex[0] = True
-    common = dict(weights=wt, offset=offset, family=fit.family, control=fit.control)
-    z = glm_fit(x[:, ousex], y, **common)
-    ns = len(scope)
-    dfs, dev, score = np.zeros(ns + 1), np.zeros(ns + 1), np.zeros(ns + 1)
-    dfs[0], dev[0] = z.rank, z.deviance
-    r, w = z.residuals, z.weights
-    sorted_new = [sorted_label(lab) for lab in new_labels]
-    for i, term in enumerate(scope, start=1):
-        stt = sorted_label(term)
-        usex = assign == (sorted_new.index(stt) + 1) if stt in sorted_new else \
-            np.zeros(len(assign), dtype=bool)
-        cols_i = usex | ousex
-        zi = glm_fit(x[:, cols_i], y, **common)
-        dfs[i], dev[i] = zi.rank, zi.deviance
-        if test == "Rao":
-            # R fits this WLS with the offset too (glm.fit(X, r, w, offset = offset))
-            zz = glm_fit(x[:, cols_i], r, weights=w, offset=offset)
-            score[i] = zz.null_deviance - zz.deviance
-    cols, dispersion, loglik = _base_columns(fit, dfs, dev, n, scale, k, adding=True)
-    df_col = cols[0][1]
-    if test == "LRT":
-        cols += _lrt_columns(loglik, dispersion, df_col, adding=True)
-    elif test == "Rao":
-        cols += _rao_columns(score, dispersion, df_col)
-    elif test == "F":
-        _warn_f(fit.family.family, quoted=False)
-        cols += _fstat(dev, df_col, float(fit.df_residual))
-    return make_anova(cols, ["<none>"] + scope,
+    fits = add_fits(fit, scope, mm, y, wt, offset, rao=test == "Rao")
+    cols, tests = test_columns(fit, test, fits, scale, k, adding=True)
+    if test == "F":
+        warn_f(fit.family.family, quoted=False)
+        tests = add_f_columns(fits, cols[0][1], float(fit.df_residual))
+    return make_anova(cols + tests, ["<none>"] + scope,
                       term_changes_heading(True, deparse(fit.terms.formula), scale))

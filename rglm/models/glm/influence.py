@@ -35,7 +35,7 @@ from rglm.render.influence import format_infl, format_infl_summary
 from rglm.render.rformat import DBL_EPSILON
 from rglm.models.glm.result import r_row_names
 from rglm.models.glm.residuals import deviance_residuals, naresid, pearson_residuals
-from rglm.models.glm.summary import estimate_dispersion
+from rglm.models.glm.summary import summary_dispersion
 
 __all__ = ["Influence", "InfluenceMeasures", "influence", "hatvalues", "rstandard",
            "rstudent", "cooks_distance", "dfbeta", "dfbetas", "covratio",
@@ -210,7 +210,7 @@ def rstandard(fit, type: str = "deviance") -> pd.Series:
         raise RError("'arg' should be one of “deviance”, “pearson”")
     infl = influence(fit, do_coef=False)
     res = infl.pear_res if type == "pearson" else infl.dev_res
-    disp = estimate_dispersion(fit)[0]
+    disp = summary_dispersion(fit)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = res / np.sqrt(disp * (1.0 - infl.hat))
     return _inf_to_nan(out)
@@ -238,7 +238,7 @@ def cooks_distance(fit) -> pd.Series:
     R: ``cooks.distance.glm``.
     """
     infl = influence(fit, do_coef=False)
-    disp = estimate_dispersion(fit)[0]
+    disp = summary_dispersion(fit)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = (infl.pear_res / (1.0 - infl.hat)) ** 2 * infl.hat / (disp * fit.rank)
     return _inf_to_nan(out)
@@ -339,14 +339,16 @@ class InfluenceMeasures(Printed):
     def _na(self) -> Optional[np.ndarray]:
         return None if self.na_mask is None else self.na_mask.to_numpy(dtype=bool)
 
-    def format(self, digits: int = 3) -> str:
-        """R: ``print.infl`` — the table with a ``*`` on the influential rows."""
+    def format(self, digits: Optional[int] = None) -> str:
+        """R: ``print.infl`` — the table with a ``*`` on the influential rows (``digits``
+        default ``max(3, getOption("digits") - 4)``)."""
         return format_infl(self.infmat.to_numpy(dtype=float), list(self.infmat.columns),
                            r_row_names(self.infmat.index), self.influential,
                            deparse(self.call), na=self._na(), digits=digits)
 
-    def format_summary(self, digits: int = 2) -> str:
-        """R: ``summary(influence.measures(fit))`` — the flagged rows only."""
+    def format_summary(self, digits: Optional[int] = None) -> str:
+        """R: ``summary(influence.measures(fit))`` — the flagged rows only (``digits``
+        default ``max(2, getOption("digits") - 5)``)."""
         rows = self.influential
         na = self._na()
         return format_infl_summary(
@@ -394,7 +396,7 @@ def influence_measures(fit) -> InfluenceMeasures:
     with np.errstate(divide="ignore", invalid="ignore"):
         dffit = e * np.sqrt(h) / (si * (1.0 - h))
         cov_r = (si / s) ** (2 * p) / (1.0 - h)
-        cook = (infl.pear_res / (1.0 - h)) ** 2 * h / (estimate_dispersion(fit)[0] * p)
+        cook = (infl.pear_res / (1.0 - h)) ** 2 * h / (summary_dispersion(fit) * p)
     infmat = pd.DataFrame(dfb, index=infl.hat.index, columns=cols)
     infmat["dffit"] = dffit.to_numpy()
     infmat["cov.r"] = cov_r.to_numpy()

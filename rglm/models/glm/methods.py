@@ -21,10 +21,13 @@ from rglm import generics
 from rglm.errors import RError
 from rglm.formula.deparse import deparse1
 from rglm.formula.design import model_matrix as build_model_matrix
+from rglm.inference import car_anova
+from rglm.inference import broom
 from rglm.inference.step import step_class
 from rglm.inference.update import evaluate_call, update
-from rglm.models.glm import (anova, confint, drop1, influence, loglik, predict, profile,
-                             residuals, sandwich, summary)
+from rglm.models.glm import (anova, confint, drop1, dropterm, influence, loglik, predict,
+                             profile, residuals, sandwich, summary)
+from rglm.models.glm.car_anova import Anova_glm
 from rglm.models.glm.frontend import GLM_FORMALS, glm
 from rglm.models.glm.residuals import naresid, napredict
 from rglm.models.glm.result import GLM
@@ -170,6 +173,7 @@ _METHODS = {
     generics.predict: predict.predict, generics.residuals: residuals.residuals,
     generics.logLik: loglik.logLik_glm, generics.extractAIC: loglik.extractAIC_glm,
     generics.drop1: drop1.drop1, generics.add1: drop1.add1,
+    generics.dropterm: dropterm.dropterm, generics.addterm: dropterm.addterm,
     generics.confint: confint.confint, generics.profile: profile.profile,
     generics.update: update, generics.refit: lambda fit: GLM_REFIT,
     generics.estfun: sandwich.estfun_glm, generics.bread: sandwich.bread_glm,
@@ -178,8 +182,14 @@ _METHODS = {
     generics.cooks_distance: influence.cooks_distance, generics.dfbeta: influence.dfbeta,
     generics.dfbetas: influence.dfbetas, generics.covratio: influence.covratio,
     generics.influence_measures: influence.influence_measures,
+    generics.tidy: broom.tidy_glm, generics.glance: broom.glance_glm,
+    generics.augment: broom.augment_glm,
 }
 
 for _generic, _method in _METHODS.items():
     _generic.register(GLM)(_method)
 del _generic, _method
+
+# car's Anova is a generic of car's, defined with its default method in rglm.inference
+# (a NegBinGLM inherits this method: car has no negbin method either)
+car_anova.Anova.register(GLM)(Anova_glm)

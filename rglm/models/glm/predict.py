@@ -32,7 +32,7 @@ from rglm.formula.response import model_offset
 from rglm.formula.values import REnv, RMatrix, is_character, is_factor, is_logical
 from rglm.generics import model_matrix
 from rglm.models.glm.residuals import napredict
-from rglm.models.glm.summary import estimate_dispersion
+from rglm.models.glm.summary import summary_dispersion
 
 __all__ = ["predict", "Prediction", "PREDICT_TYPES"]
 
@@ -340,7 +340,7 @@ def predict(fit, newdata: Optional[pd.DataFrame] = None, type: str = "link",
     res_var = None
     residual_scale = None
     if se_fit:
-        disp = estimate_dispersion(fit)[0] if dispersion is None else float(dispersion)
+        disp = summary_dispersion(fit) if dispersion is None else float(dispersion)
         residual_scale = float(np.sqrt(disp))
         res_var = residual_scale ** 2
     design = _fit_design(fit) if newdata is None else \

@@ -7,7 +7,9 @@ underscores; R's own names work through indexing (``fit["null.deviance"]``).
 
 Vectors indexed by observation (residuals, fitted values, weights, ...) are pandas Series
 indexed like the model frame's rows, i.e. by the labels of the rows of ``data`` that were
-used; coefficient vectors are Series indexed by R's coefficient names.
+used; coefficient vectors are Series indexed by R's coefficient names. They print as R
+prints ``fit$coefficients`` (:class:`~rglm.render.rframes.RVector`, ``fit$R`` an
+:class:`~rglm.render.rframes.RMatrix`).
 """
 
 from __future__ import annotations
@@ -20,14 +22,17 @@ import numpy as np
 import pandas as pd
 
 from rglm import generics
+from rglm.dollar import match_component
 from rglm.formula.deparse import deparse
 from rglm.inference.coeftest import coeftest
 from rglm.inference.confint import confint_default
 from rglm.inference.loglik import AIC, BIC
 from rglm.inference.sandwich import vcovCL, vcovHC
+from rglm.inference.mass_step import stepAIC
 from rglm.inference.step import step
 from rglm.render.display import Printed
 from rglm.render.glm import format_glm
+from rglm.render.rframes import as_r
 
 __all__ = ["GLM", "format_glm_fit", "n_deleted", "r_row_names", "bind_methods"]
 
@@ -49,9 +54,10 @@ def n_deleted(na_action) -> Optional[int]:
     return len(na_action.rows)
 
 
-def format_glm_fit(fit, digits: int = 4) -> str:
+def format_glm_fit(fit, digits: Optional[int] = None) -> str:
     """The text of R's ``print.glm`` for a fit with glm's components (a :class:`GLM`, a
-    bigglm fit): its numbers handed to :func:`rglm.render.glm.format_glm`."""
+    bigglm fit): its numbers handed to :func:`rglm.render.glm.format_glm` (``digits``
+    default ``max(3, getOption("digits") - 3)``, see :func:`rglm.options`)."""
     coef = fit.coefficients
     return format_glm(call_lines=deparse(fit.call), coef_names=list(coef.index),
                       coef_values=coef.to_numpy(), df_null=fit.df_null,
@@ -132,13 +138,13 @@ class GLM(Printed):
     @cached_property
     def coefficients(self) -> pd.Series:
         """Coefficients with R's names; NaN where aliased (R's NA)."""
-        return pd.Series(self.fit.coefficients, index=list(self.fit.xnames), dtype=float,
-                         name=None)
+        return as_r(pd.Series(self.fit.coefficients, index=list(self.fit.xnames),
+                              dtype=float, name=None))
 
     def _by_row(self, values: Optional[np.ndarray]) -> Optional[pd.Series]:
         if values is None:
             return None
-        return pd.Series(values, index=self.row_names, copy=False)
+        return as_r(pd.Series(values, index=self.row_names, copy=False))
 
     @cached_property
     def residuals(self) -> pd.Series:
@@ -180,7 +186,7 @@ class GLM(Printed):
         piv = self._pivot0
         for i in range(min(self.rank, len(eff))):
             names[i] = self.fit.xnames[piv[i]]
-        return pd.Series(eff, index=names, copy=False)
+        return as_r(pd.Series(eff, index=names, copy=False))
 
     @cached_property
     def _pivot0(self) -> np.ndarray:
@@ -193,7 +199,7 @@ class GLM(Printed):
         if self.fit.R is None:
             return None
         names = [self.fit.xnames[j] for j in self._pivot0]
-        return pd.DataFrame(self.fit.R, index=names, columns=names)
+        return as_r(pd.DataFrame(self.fit.R, index=names, columns=names))
 
     @cached_property
     def qr(self) -> Optional[QRInfo]:
@@ -282,7 +288,9 @@ class GLM(Printed):
         """R's ``fit$name`` / ``fit[["name"]]``: ``fit["null.deviance"]``."""
         attr = name.replace(".", "_")
         if name not in R_COMPONENTS and not hasattr(type(self), attr):
-            raise KeyError(name)
+            # R's $ completes a unique prefix: fit$df.resid is fit$df.residual
+            full = match_component(name, self.keys())
+            attr = full.replace(".", "_")
         return getattr(self, attr)
 
     def keys(self) -> list[str]:
@@ -301,8 +309,9 @@ class GLM(Printed):
         return out
 
     # ---- printing -------------------------------------------------------------------
-    def format(self, digits: int = 4) -> str:
-        """The text of R's ``print.glm`` (``print(fit)``, ``str(fit)``, ``repr(fit)``)."""
+    def format(self, digits: Optional[int] = None) -> str:
+        """The text of R's ``print.glm`` (``print(fit)``, ``str(fit)``, ``repr(fit)``);
+        ``digits`` defaults to R's ``max(3, getOption("digits") - 3)``."""
         return format_glm_fit(self, digits)
 
 
@@ -321,6 +330,8 @@ _METHODS = {
     "logLik": (generics.logLik, "logLik"), "AIC": (AIC, "AIC"), "BIC": (BIC, "BIC"),
     "extractAIC": (generics.extractAIC, "extractAIC"), "drop1": (generics.drop1, "drop1"),
     "add1": (generics.add1, "add1"), "step": (step, "step"),
+    "dropterm": (generics.dropterm, "MASS::dropterm"),
+    "addterm": (generics.addterm, "MASS::addterm"), "stepAIC": (stepAIC, "MASS::stepAIC"),
     "update": (generics.update, "update"), "influence": (generics.influence, "influence"),
     "hatvalues": (generics.hatvalues, "hatvalues"),
     "rstandard": (generics.rstandard, "rstandard"), "rstudent": (generics.rstudent, "rstudent"),

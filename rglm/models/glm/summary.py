@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from rglm.dollar import match_component
 from rglm.errors import RError, rwarn
 from rglm.formula.deparse import deparse, deparse1
 from rglm.generics import summary
@@ -20,6 +21,7 @@ from rglm.linalg.qr import chol2inv
 from rglm.models.glm.residuals import deviance_residuals, naresid
 from rglm.models.glm.result import n_deleted, r_row_names
 from rglm.render.display import Tabled
+from rglm.render.rframes import as_r
 from rglm.render.summary import format_summary_glm
 from rglm.render.tables import TablePage, summary_glm_page
 
@@ -88,6 +90,13 @@ def dispersion_from_pearson(family, df_residual: int, pearson, any_zero_weight: 
     return float(pearson() / df_residual), True
 
 
+def summary_dispersion(fit) -> float:
+    """R's ``summary(object)$dispersion``, dispatched on the fit's class: what
+    ``rstandard``, ``cooks.distance`` and ``predict(se.fit = TRUE)`` scale by (1 for a
+    glm.nb fit, whose ``summary.negbin`` fixes it; Pearson's estimate for a Gamma glm)."""
+    return float(summary(fit).dispersion)
+
+
 def estimate_dispersion(fit, warn: bool = True) -> tuple[float, bool]:
     """The dispersion summary.glm uses for an in-memory glm fit, and whether it was
     estimated (see :func:`dispersion_from_pearson`)."""
@@ -138,16 +147,35 @@ class GLMSummary(Tabled):
     iter = property(lambda self: self.fit.iter)
     na_action = property(lambda self: self.fit.na_action)
 
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name.replace(".", "_"))
+    def keys(self) -> list[str]:
+        """R's ``names(summary(fit))``, in R's order (``correlation`` and ``symbolic.cor``
+        only when the correlation was asked for)."""
+        names = ["call", "terms", "family", "deviance", "aic", "contrasts", "df.residual",
+                 "null.deviance", "df.null", "iter", "na.action", "deviance.resid",
+                 "coefficients", "aliased", "dispersion", "df", "cov.unscaled",
+                 "cov.scaled"]
+        if self.na_action is None:
+            names.remove("na.action")
+        if self.correlation is not None:
+            names += ["correlation", "symbolic.cor"]
+        return names
 
-    def format(self, show_residuals: bool = False, signif_stars: bool = True,
+    def __getitem__(self, name: str) -> Any:
+        """R's ``summary(fit)$name``, with ``$``'s partial matching (``$coef``)."""
+        attr = name.replace(".", "_")
+        if not hasattr(self, attr):
+            full = match_component(name, self.keys())
+            attr = full.replace(".", "_")
+        return getattr(self, attr)
+
+    def format(self, show_residuals: bool = False, signif_stars: Optional[bool] = None,
                digits: Optional[int] = None) -> str:
         """The text of R's ``print.summary.glm`` (R >= 4.3 layout).
 
         R: ``print.summary.glm(x, digits = max(3, getOption("digits") - 3),
-        signif.stars, show.residuals = FALSE)``; the numbers come from this object, the
-        text from :func:`rglm.render.summary.format_summary_glm`.
+        signif.stars = getOption("show.signif.stars"), show.residuals = FALSE)`` (see
+        :func:`rglm.options`); the numbers come from this object, the text from
+        :func:`rglm.render.summary.format_summary_glm`.
         """
         names = list(self.aliased.index)
         resid_values = resid_names = None
@@ -171,8 +199,7 @@ class GLMSummary(Tabled):
             show_residuals=show_residuals,
             correlation=None if corr is None else corr.to_numpy(),
             correlation_names=None if corr is None else list(corr.index),
-            symbolic_cor=self.symbolic_cor, signif_stars=signif_stars,
-            digits=4 if digits is None else digits)
+            symbolic_cor=self.symbolic_cor, signif_stars=signif_stars, digits=digits)
 
     def table_page(self, floatfmt: Optional[str] = None, digits: Optional[int] = None,
                    signif_stars: bool = True) -> TablePage:
@@ -225,13 +252,15 @@ def summary_from_qr(fit, qr, pivot, disp: float, est_disp: bool, deviance_resid:
     corr = None
     if correlation and p > 0:
         sd = np.sqrt(np.diag(cov_unscaled))
-        corr = pd.DataFrame(cov_unscaled / np.outer(sd, sd), index=pnames, columns=pnames)
+        corr = as_r(pd.DataFrame(cov_unscaled / np.outer(sd, sd), index=pnames,
+                                 columns=pnames))
+    # the matrices and vectors print as R prints summary(fit)$coefficients & co.
     return GLMSummary(
-        fit=fit, coefficients=pd.DataFrame(table, index=pnames, columns=cols),
-        aliased=coef.isna(), dispersion=disp, df=(p, fit.df_residual, len(names)),
-        cov_unscaled=pd.DataFrame(cov_unscaled, index=pnames, columns=pnames),
-        cov_scaled=pd.DataFrame(cov_scaled, index=pnames, columns=pnames),
-        deviance_resid=deviance_resid, correlation=corr, symbolic_cor=symbolic_cor)
+        fit=fit, coefficients=as_r(pd.DataFrame(table, index=pnames, columns=cols)),
+        aliased=as_r(coef.isna()), dispersion=disp, df=(p, fit.df_residual, len(names)),
+        cov_unscaled=as_r(pd.DataFrame(cov_unscaled, index=pnames, columns=pnames)),
+        cov_scaled=as_r(pd.DataFrame(cov_scaled, index=pnames, columns=pnames)),
+        deviance_resid=as_r(deviance_resid), correlation=corr, symbolic_cor=symbolic_cor)
 
 
 def _coef_table(estimate: np.ndarray, cov_scaled: np.ndarray, est_disp: bool,

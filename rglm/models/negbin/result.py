@@ -23,12 +23,11 @@ from scipy import special, stats
 from rglm.errors import RError, rwarn
 from rglm.inference.anova_table import exact_zero
 from rglm.inference.loglik import LogLik
+from rglm.inference.mass_anova import MassAnova
 from rglm.models.glm.loglik import equivalent_df, residual_nobs
 from rglm.models.glm.result import GLM
 from rglm.models.glm.summary import GLMSummary, summary_glm
-from rglm.render.display import HeadedTable
-from rglm.render.negbin import (format_anova_negbin, format_negbin_footer,
-                                negbin_anova_heading, theta_ml_trace)
+from rglm.render.negbin import format_negbin_footer, negbin_anova_heading, theta_ml_trace
 from rglm.report import message
 
 __all__ = ["ThetaML", "theta_ml", "negbin_loglik", "NegBinGLM", "NegBinSummary",
@@ -232,6 +231,12 @@ class NegBinSummary(GLMSummary):
     twologlik: float = float("nan")
     th_warn: Optional[str] = None
 
+    def keys(self) -> list[str]:
+        """R's ``names(summary(fit))`` for glm.nb: summary.glm's, then the fit's
+        ``theta``, ``SE.theta``, ``twologlik`` and ``th.warn`` (when set)."""
+        extra = ["theta", "SE.theta", "twologlik"] + (["th.warn"] if self.th_warn else [])
+        return super().keys() + extra
+
     def format(self, show_residuals: bool = False, signif_stars: bool = True,
                digits: Optional[int] = None) -> str:
         """The text of R's ``print.summary.negbin``."""
@@ -286,8 +291,9 @@ ANOVA_COLUMNS = ("Model", "theta", "Resid. df", "   2 x log-lik.", "Test", "   d
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class AnovaNegBin(HeadedTable):
-    """R's ``anova.negbin`` table for several models (class ``c("Anova", "data.frame")``).
+class AnovaNegBin(MassAnova):
+    """R's ``anova.negbin`` table for several models (class ``c("Anova", "data.frame")``,
+    printed by MASS's ``print.Anova``).
 
     Attributes
     ----------
@@ -298,16 +304,6 @@ class AnovaNegBin(HeadedTable):
     heading : tuple of str
         R's ``attr(, "heading")``.
     """
-
-    table: pd.DataFrame
-    heading: tuple
-
-    def __getitem__(self, name: str) -> pd.Series:
-        return self.table[name]
-
-    def format(self) -> str:
-        """The text of R's ``print(anova(m1, m2))`` (MASS's ``print.Anova``)."""
-        return format_anova_negbin(self.table, self.heading)
 
 
 def _upper_chisq(x: float, df: float, magnitude: float = float("nan")) -> float:

@@ -165,7 +165,7 @@ def test_anova_default_tests_and_no_test():
 def test_anova_is_glms_table(test):
     """One analysis-of-deviance table: bigglm's is glm's record, with glm's numbers and
     text (glm's anova is checked against R in tests/models/glm/test_anova.py)."""
-    from rglm.inference.anova_table import Anova
+    from rglm.inference.anova_table import AnovaTable
 
     forms = ("lot1 ~ log(u)", "lot1 ~ log(u) + u")
     with warnings.catch_warnings():
@@ -174,7 +174,7 @@ def test_anova_is_glms_table(test):
                              for f in forms), test=test)
         ref = rglm.anova(*(rglm.glm(f, data=CLOTTING, family=rglm.Gamma) for f in forms),
                          test=test)
-    assert isinstance(got, Anova) and type(got) is type(ref)
+    assert isinstance(got, AnovaTable) and type(got) is type(ref)
     assert list(got.table.columns) == list(ref.table.columns)
     np.testing.assert_allclose(got.table.to_numpy(dtype=float), ref.table.to_numpy(dtype=float),
                                rtol=1e-8, equal_nan=True)

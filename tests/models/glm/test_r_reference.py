@@ -27,10 +27,18 @@ models = pytest.mark.r_cases("glm_models", "models", arg="ref")
 
 
 @pytest.fixture(scope="module")
-def fitted(r_fit):
-    """``fitted(model)`` -> (the fit, the RWarnings it issued), fitted once per session."""
+def fitted(r_fit, r_eval):
+    """``fitted(model)`` -> (the fit, the RWarnings it issued), fitted once per session
+    (a model with ``py_setup``, which binds what its call names besides the data -- a
+    quasi variance list --, once per module)."""
+    done = {}
 
     def fit(model: dict):
+        if model.get("py_setup"):
+            if model["id"] not in done:
+                value, warned, _ = r_eval(model["py"], model["data"], setup=model["py_setup"])
+                done[model["id"]] = value, warned
+            return done[model["id"]]
         value, warned, _ = r_fit(model["py"], model["data"])
         return value, warned
 
@@ -251,4 +259,7 @@ def test_print_summary_glm(ref, fitted, summarised, assert_same_text):
 
 @pytest.mark.r_cases("glm_models", "errors")
 def test_errors(case, r_error):
-    assert case["error"] in r_error(case["py"], case["data"])
+    bindings = {"np": np}
+    if case.get("py_setup"):
+        exec(case["py_setup"], bindings)  # noqa: S102 - our own reference code
+    assert case["error"] in r_error(case["py"], case["data"], bindings)
