@@ -18,7 +18,7 @@ The grammar is car's, reproduced with its quirks, since users' hypotheses rely o
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence, Union
+from typing import Sequence, Union
 
 import numpy as np
 

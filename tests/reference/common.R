@@ -253,3 +253,29 @@ write_json_file <- function(x, path, pretty = TRUE, ...) {
   txt <- do.call(jsonlite::toJSON, c(list(x), args))
   writeLines(txt, path, useBytes = TRUE)
 }
+
+# ---- model specs --------------------------------------------------------------------
+
+# Fit each spec (list(id, r, py)) in a new environment below `parent`, bound to its id;
+# each must give a glm fit, and no id may shadow a dataset. Returns list(env, records):
+# the records (id, r, py, the datasets used, warnings while fitting) are the JSON's
+# `models`. Shared by make_anova.R, make_car.R and make_mass.R.
+fit_model_specs <- function(models, parent, dataset_names) {
+  if (any(vapply(models, `[[`, "", "id") %in% dataset_names))
+    stop("a model id is a dataset name")
+  env <- new.env(parent = parent)
+  records <- lapply(models, function(spec) {
+    res <- eval_collecting(spec$r, env)
+    if (!inherits(res$value, "glm")) stop(spec$id, ": not a glm fit")
+    assign(spec$id, res$value, envir = env)
+    list(id = spec$id, r = spec$r, py = spec$py, data = I(datasets_used(spec$r)),
+         warnings = I(res$warnings))
+  })
+  list(env = env, records = records)
+}
+
+# The ids of the models (specs as above) that a piece of R code uses.
+models_used <- function(code, models) {
+  ids <- vapply(models, `[[`, "", "id")
+  ids[ids %in% all.names(parse(text = code))]
+}

@@ -439,28 +439,18 @@ CASES <- list(
 
 # ---- evaluation ------------------------------------------------------------------------
 
-if (any(vapply(MODELS, `[[`, "", "id") %in% dataset_names)) stop("a model id is a dataset name")
-model_env <- new.env(parent = data_env)
-model_records <- lapply(MODELS, function(spec) {
-  res <- eval_collecting(spec$r, model_env)
-  if (!inherits(res$value, "glm")) stop(spec$id, ": not a glm fit")
-  assign(spec$id, res$value, envir = model_env)
-  list(id = spec$id, r = spec$r, py = spec$py, data = I(datasets_used(spec$r)),
-       warnings = I(res$warnings))
-})
+fitted_models <- fit_model_specs(MODELS, data_env, dataset_names)
+model_env <- fitted_models$env
+model_records <- fitted_models$records
 
 # The cases see the models, and anova() is R >= 4.4's (see anova_r44 above).
 case_env <- new.env(parent = model_env)
 assign("anova", anova_r44, envir = case_env)
 
-models_used <- function(code) {
-  ids <- vapply(MODELS, `[[`, "", "id")
-  ids[ids %in% all.names(parse(text = code))]
-}
 
 case_record <- function(spec) {
   base <- list(id = spec$id, kind = spec$kind, r = spec$r, py = spec$py,
-               models = I(models_used(spec$r)))
+               models = I(models_used(spec$r, MODELS)))
   res <- eval_collecting(spec$r, case_env, catch_error = TRUE)
   if (!is.null(res$error)) return(c(base, list(error = res$error)))
   value <- res$value

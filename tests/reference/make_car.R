@@ -343,14 +343,9 @@ CASES <- list(
 
 # ---- evaluation ------------------------------------------------------------------------
 
-if (any(vapply(MODELS, `[[`, "", "id") %in% dataset_names)) stop("a model id is a dataset name")
-model_env <- new.env(parent = data_env)
-model_records <- lapply(MODELS, function(spec) {
-  value <- eval(parse(text = spec$r)[[1]], envir = model_env)
-  if (!inherits(value, "glm")) stop(spec$id, ": not a glm fit")
-  assign(spec$id, value, envir = model_env)
-  list(id = spec$id, r = spec$r, py = spec$py, data = I(datasets_used(spec$r)))
-})
+fitted_models <- fit_model_specs(MODELS, data_env, dataset_names)
+model_env <- fitted_models$env
+model_records <- fitted_models$records
 
 case_env <- new.env(parent = model_env)
 assign("linearHypothesis", linearHypothesis_current, envir = case_env)
@@ -375,21 +370,11 @@ collect_all <- function(code, env) {
   list(value = value, warnings = warns, messages = msgs, error = error)
 }
 
-table_record <- function(tab) {
-  tab <- as.data.frame(tab)
-  cols <- lapply(tab, function(col) json_nums(col))
-  names(cols) <- NULL
-  list(colnames = I(colnames(tab)), rownames = I(rownames(tab)), columns = cols)
-}
 
-models_used <- function(code) {
-  ids <- vapply(MODELS, `[[`, "", "id")
-  ids[ids %in% all.names(parse(text = code))]
-}
 
 case_record <- function(spec) {
   base <- list(id = spec$id, kind = spec$kind, r = spec$r, py = spec$py,
-               models = I(models_used(spec$r)))
+               models = I(models_used(spec$r, MODELS)))
   res <- collect_all(spec$r, case_env)
   if (!is.null(res$error)) {
     return(c(base, list(error = res$error, warnings = I(res$warnings))))

@@ -50,7 +50,7 @@ skip <- function(id, r, reason, run = FALSE) {
 }
 v <- function(name, r, py) list(name = name, r = r, py = py)
 
-NO_PLOT <- "a plot: rglm draws no graphics"
+NO_PLOT <- "R's base graphics of the data (plot, text, abline, qqnorm): rglm draws a model's own plots (rglm.plot(fit), termplot), not base graphics"
 NO_TABLE <- "table() of R's base: not a GLM object (the predictions it counts are compared)"
 NO_GAM <- "gam() (packages gam, mgcv): a model kind rglm lacks"
 
@@ -58,7 +58,7 @@ STATEMENTS <- list(
   skip("library_MASS", "library(MASS)", "R's package loading: rglm has MASS's functions"),
   st("options", "options(width=65, digits=5, height=9999)", "rglm.options(width=65, digits=5)"),
   skip("pdf", 'pdf(file="ch07.pdf", width=8, height=6, pointsize=9)',
-       "a graphics device: rglm draws no graphics"),
+       "a graphics device: rglm's plots are matplotlib figures (fig.savefig)"),
   skip("contrasts", 'options(contrasts = c("contr.treatment", "contr.poly"))',
        "R's default contrasts, which rglm uses: nothing to set", run = TRUE),
 
@@ -260,9 +260,11 @@ STATEMENTS <- list(
   st("house.pr", "house.pr <- house.pm/drop(house.pm %*% rep(1, 3))",
      "house_pr = house_pm / house_pm.sum(axis=1, keepdims=True)",
      list(v("house.pr", "house.pr", "house_pr"))),
-  skip("cbind_house.pr", "cbind(expand.grid(hnames[-1]), round(house.pr, 2))",
-       "print of a data frame the user builds (cbind, expand.grid): not a GLM object; its numbers, house.pr, are compared",
-       run = TRUE),
+  st("cbind_house.pr", "cbind(expand.grid(hnames[-1]), round(house.pr, 2))",
+     paste0('grid3 = pd.MultiIndex.from_product([hnames[k] for k in ["Cont", "Type", "Infl"]], ',
+            'names=["Cont", "Type", "Infl"]).to_frame(index=False)[["Infl", "Type", "Cont"]]; ',
+            'print(rglm.RFrame(pd.concat([grid3, pd.DataFrame(np.round(house_pr, 2), ',
+            'columns=hnames["Sat"])], axis=1)))')),
   skip("loglm", "loglm(Freq ~ Infl*Type*Cont + Sat*(Infl+Type+Cont),
        data = housing)", "loglm() (MASS's log-linear models by iterative proportional fitting): a model kind rglm lacks"),
   skip("library_nnet", "library(nnet)", "multinom() (package nnet): a model kind rglm lacks"),
