@@ -96,6 +96,13 @@ def _vector_or_series(*args, **kwargs) -> pd.Series:
     return series
 
 
+def _series_from_mgr(mgr, axes) -> pd.Series:
+    """A plain Series on a block manager, as pandas makes one (its name set after)."""
+    series = pd.Series._from_mgr(mgr, axes=axes)
+    series._name = None
+    return series
+
+
 def _matrix_or_frame(*args, **kwargs) -> pd.DataFrame:
     """pandas' constructor of the DataFrame derived from an :class:`RMatrix`."""
     frame = pd.DataFrame(*args, **kwargs)
@@ -147,6 +154,12 @@ class RVector(_RShown, pd.Series):
     def _constructor(self):
         return _vector_or_series
 
+    # pandas >= 2.1 builds results from block managers through these; pandas 2.2 hands
+    # a subclass's _constructor the manager itself, which it deprecates: build the plain
+    # object from the manager first
+    def _constructor_from_mgr(self, mgr, axes):
+        return _vector_or_series(_series_from_mgr(mgr, axes))
+
     @property
     def _constructor_expanddim(self):
         return pd.DataFrame
@@ -183,6 +196,12 @@ class RMatrix(_RShown, pd.DataFrame):
     def _constructor_sliced(self):
         return _vector_or_series
 
+    def _constructor_from_mgr(self, mgr, axes):  # see RVector._constructor_from_mgr
+        return _matrix_or_frame(pd.DataFrame._from_mgr(mgr, axes=axes))
+
+    def _constructor_sliced_from_mgr(self, mgr, axes):
+        return _vector_or_series(_series_from_mgr(mgr, axes))
+
     def format(self) -> str:
         """R's ``print(x)`` text of the matrix, with its final newline."""
         kind = _matrix_kind(self)
@@ -214,6 +233,9 @@ class RFrame(_RShown, pd.DataFrame):
     @property
     def _constructor(self):
         return _rframe_or_frame
+
+    def _constructor_from_mgr(self, mgr, axes):  # see RVector._constructor_from_mgr
+        return _rframe_or_frame(pd.DataFrame._from_mgr(mgr, axes=axes))
 
     @property
     def _constructor_sliced(self):
