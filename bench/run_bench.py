@@ -476,6 +476,9 @@ def write_results(path: Path, all_runs: dict, families, repeats_of) -> None:
     fmm = BENCH_DIR / "RESULTS_fmm.md"
     if fmm.exists():  # written by bench/fmm_bench.py
         lines += ["", fmm.read_text()]
+    mixed = BENCH_DIR / "RESULTS_mixed.md"
+    if mixed.exists():  # written by bench/mixed_bench.py
+        lines += ["", mixed.read_text()]
     path.write_text("\n".join(lines))
 
 

@@ -136,6 +136,7 @@ _EXPORTS = {
     "tidy": "rglm.generics",
     "glance": "rglm.generics",
     "augment": "rglm.generics",
+    "irls_history": "rglm.generics",  # IRLS you can watch (issue #13 part 3)
     "lowess": "rglm.engines.lowess",
     "plot": "rglm.plots.api",
     "plot_data": "rglm.plots.api",
@@ -147,6 +148,9 @@ _EXPORTS = {
     "RVector": "rglm.render.rframes",
     "RMatrix": "rglm.render.rframes",
     "RFrame": "rglm.render.rframes",
+    # saveRDS/readRDS without pickle (issue #13 part 5)
+    "save": "rglm.io.api",
+    "load": "rglm.io.api",
 }
 _SUBMODULES = ("datasets", "errors", "families", "formula", "linalg", "render", "engines",
                "inference", "models", "report", "generics", "plots")

@@ -46,7 +46,7 @@ __all__ = [
     "refit", "estfun", "bread", "hatvalues", "influence", "rstandard", "rstudent",
     "cooks_distance", "dfbeta", "dfbetas", "covratio", "influence_measures", "profile",
     "fixef", "ranef", "VarCorr", "ngrps", "getME", "isSingular", "simulate",
-    "dropterm", "addterm", "tidy", "glance", "augment",
+    "dropterm", "addterm", "tidy", "glance", "augment", "irls_history",
 ]
 
 
@@ -440,6 +440,17 @@ its row names are not 1..n) and broom's ``.fitted``, ``.se.fit``, ``.resid``, ``
 ``.sigma``, ``.cooksd``, ``.std.resid`` as the kind defines them.
 """)
 
+
+# ---- the iterations of a fit (no R equivalent: glm.control(trace = TRUE) prints them) ----
+
+irls_history = _generic("irls_history", """The IRLS iterations of a fit, one row each. R has
+none: ``glm(..., control = glm.control(trace = TRUE))`` prints the deviances and keeps nothing.
+
+A method returns a DataFrame indexed by ``iter`` with ``deviance``, ``criterion``,
+``halvings``, the working weights' ``weights.min``, ``weights.median``, ``weights.max``
+(where the fit sees them row by row) and one column per coefficient
+(:func:`rglm.models.glm.history.history_frame`).
+""")
 
 # ---- update: how a kind of model is refitted ---------------------------------------
 

@@ -35,13 +35,14 @@ OWN_METHODS = {
         "confint", "profile", "update", "refit", "estfun", "bread", "influence",
         "hatvalues", "rstandard", "rstudent", "cooks_distance", "dfbeta", "dfbetas",
         "covratio", "influence_measures", "dropterm", "addterm", "tidy", "glance",
-        "augment"},
+        "augment", "irls_history"},
     "NegBinGLM": {"summary", "vcov", "logLik", "extractAIC", "anova", "refit", "dropterm",
                   "addterm", "tidy"},
     "BigGLM": {
         "coef", "vcov", "summary", "predict", "deviance", "df_residual", "nobs", "family",
         "formula_of", "terms", "logLik", "extractAIC", "confint", "anova", "update",
-        "refit", "drop1", "add1", "residuals", "fitted", "dropterm", "addterm"},
+        "refit", "drop1", "add1", "residuals", "fitted", "dropterm", "addterm",
+        "irls_history"},
 }
 
 

@@ -42,6 +42,7 @@ LAYERS = {
     # R's plots dispatch on what the model kinds return (fits, profiles, ranef) and
     # draw with matplotlib, imported lazily: above every kind, below the command line
     "plots": 7,
+    "io": 7,  # save()/load() (saveRDS/readRDS): names the model kinds' record classes
     "cli": 8, "__main__": 9,
 }
 

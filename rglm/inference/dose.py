@@ -17,14 +17,14 @@ import pandas as pd
 
 from rglm.errors import RError
 from rglm.generics import coef, family, vcov
-from rglm.render.display import Printed
-from rglm.render.mass import dose_names, format_glm_dose
+from rglm.render.display import Tabled
+from rglm.render.mass import dose_names, format_glm_dose, glm_dose_page
 
 __all__ = ["dose_p", "GlmDose"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class GlmDose(Printed):
+class GlmDose(Tabled):
     """R's ``dose.p`` value (class ``"glm.dose"``): the doses named ``p = 0.25:`` ...,
     with attributes ``SE`` and ``p``. ``print()`` gives ``print.glm.dose``'s matrix.
 
@@ -56,6 +56,12 @@ class GlmDose(Printed):
         """The text of MASS's ``print.glm.dose`` (None: the current ``rglm.options``)."""
         return format_glm_dose(self.dose.to_numpy(), self.SE.to_numpy(),
                                list(self.dose.index), digits=digits, width=width)
+
+    def table_page(self, floatfmt: Optional[str] = None, digits: Optional[int] = None,
+                   signif_stars: bool = True):
+        """What ``print()`` shows, as a table (``to_markdown()``, Jupyter's HTML)."""
+        return glm_dose_page(self.dose.to_numpy(), self.SE.to_numpy(),
+                             list(self.dose.index), digits=digits)
 
 
 def _positions(cf: Sequence[Union[int, str]], names: list) -> list:

@@ -37,7 +37,7 @@ __all__ = ["step", "StepResult", "step_class", "with_path", "StepRules", "stepwi
            "STATS_STEP"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class StepResult:
     """What ``step()`` adds to the model it selects: R's components ``anova`` (the path)
     and ``keep``. The class of a stepped fit is the fit's own class with this one mixed
@@ -74,7 +74,9 @@ def step_class(cls: type) -> type:
         return cls
     parents = tuple(step_class(b) for b in cls.__bases__ if is_dataclass(b))
     name = "Step" + cls.__name__
-    made = dataclass(frozen=True, eq=False)(type(name, (parents or (StepResult,)) + (cls,), {
+    # repr=False: the fit's own repr (R's print) is kept, not a dataclass listing
+    as_dataclass = dataclass(frozen=True, eq=False, repr=False)
+    made = as_dataclass(type(name, (parents or (StepResult,)) + (cls,), {
         "__module__": __name__, "__qualname__": name,
         "__doc__": f"The model ``step()`` selected from a {cls.__name__}: "
                    f"a :class:`{cls.__name__}` with ``anova`` and ``keep``."}))

@@ -21,7 +21,8 @@ __all__ = ["to_markdown", "to_html", "table_page"]
 
 def table_page(obj: Any, floatfmt: Optional[str] = None, digits: Optional[int] = None,
                signif_stars: bool = True) -> TablePage:
-    """The table (and the paragraphs around it) that ``obj`` shows as markdown or HTML.
+    """The table (and the paragraphs around it) that ``obj`` shows as markdown or HTML;
+    a list of them for a printout of several tables (a mixed model, a mixture).
 
     Raises
     ------
@@ -29,11 +30,13 @@ def table_page(obj: Any, floatfmt: Optional[str] = None, digits: Optional[int] =
         For an object that is neither a result with a table, an anova-like record nor a
         DataFrame.
     """
+    method = getattr(obj, "table_page", None)
+    if callable(method):  # a result, or R's vector/matrix/data frame (rglm.RMatrix, ...)
+        page = method(floatfmt=floatfmt, digits=digits, signif_stars=signif_stars)
+        if page is not None:
+            return page
     if isinstance(obj, pd.DataFrame):
         return frame_page(obj, 5 if digits is None else digits, floatfmt, signif_stars)
-    method = getattr(obj, "table_page", None)
-    if callable(method):
-        return method(floatfmt=floatfmt, digits=digits, signif_stars=signif_stars)
     table = getattr(obj, "table", None)
     if isinstance(table, pd.DataFrame) and hasattr(obj, "heading"):
         return anova_page(table, obj.heading or (), 5 if digits is None else digits,
@@ -47,7 +50,8 @@ def to_markdown(obj: Any, floatfmt: Optional[str] = None, digits: Optional[int] 
 
     Parameters
     ----------
-    obj : GLMSummary, CoefTest, AnovaTable (or another anova-like record) or pandas.DataFrame
+    obj : any rglm result that prints (a fit, a summary, an anova table, ...), an
+        anova-like record, or a pandas DataFrame
     floatfmt : str, optional
         A Python format spec for the numbers (``".3g"``); default: R's significant
         digits, as the printed table.

@@ -101,7 +101,8 @@ def _draw_panel(ax, panel: PlotData, small: float) -> None:
     for line in panel.lines:
         ax.plot(line.x, line.y, _STYLES[line.style], color=line.color, linewidth=1)
     if panel.smooth is not None:
-        ax.plot(panel.smooth[0], panel.smooth[1], color="red", linewidth=1)
+        ax.plot(panel.smooth[0], panel.smooth[1], _STYLES[panel.smooth_style],
+                color=panel.smooth_color, linewidth=1)
     for ab in panel.ablines:
         style = dict(linestyle=_STYLES[ab.style], color=ab.color, linewidth=1)
         for h in ab.h:
@@ -111,14 +112,18 @@ def _draw_panel(ax, panel: PlotData, small: float) -> None:
         if ab.a is not None and ab.b is not None:
             ax.axline((0.0, ab.a), slope=ab.b, **style)
     for axis in panel.axes:
+        # R's axis() leaves out ticks at non-finite positions (plot.lm's h = 1 tick of
+        # Cook's dist vs Leverage sits at h/(1 - h) = Inf)
+        keep = np.isfinite(axis.at)
+        at, labels = axis.at[keep], [t for t, k in zip(axis.labels, keep) if k]
         if axis.side == 1:
-            ax.set_xticks(axis.at, axis.labels)
+            ax.set_xticks(at, labels)
         elif axis.side == 2:
-            ax.set_yticks(axis.at, axis.labels, fontsize=small)
+            ax.set_yticks(at, labels, fontsize=small)
         elif axis.side == 4:
             right = ax.twinx()
             right.set_ylim(ax.get_ylim())
-            right.set_yticks(axis.at, axis.labels, color=axis.color, fontsize=small)
+            right.set_yticks(at, labels, color=axis.color, fontsize=small)
             right.tick_params(length=0)
     for text in panel.texts:
         if math.isnan(text.x):  # a margin text under the axis (R's mtext)

@@ -143,15 +143,18 @@ def termplot_data(fit, partial_resid: bool = False, se: bool = False, terms=None
             xlims = finite_range(x)
             axes = ()
             smoothed = None
-            if smooth and pres is not None:
+            # R: panel.smooth replaces the points of a numeric term's partial
+            # residuals, so there is no smoother without them
+            if smooth and partial_resid:
                 ok = np.isfinite(x) & np.isfinite(pres[:, i])
                 sm = lowess(x[ok], pres[ok, i], f=2 / 3, iter=3)
                 smoothed = (sm.x, sm.y)
+        y = pres[:, i] if partial_resid else np.full(x.size, np.nan)
         panels.append(PlotData(
-            name=name, caption="",
-            xlab=_carrier_name(name), ylab=ylab, point_color="gray", x=x, y=pres[:, i] if partial_resid else np.full(x.size, np.nan),
+            name=name, caption="", xlab=_carrier_name(name), ylab=ylab, x=x, y=y,
             type="p" if partial_resid else "n", xlim=xlims, ylim=ylims,
-            smooth=smoothed, lines=tuple(lines), axes=axes))
+            smooth=smoothed, lines=tuple(lines), axes=axes, point_color="gray",
+            smooth_color="darkred", smooth_style="dashed"))
     return tuple(panels)
 
 

@@ -106,7 +106,8 @@ class PlotData:
     xlim, ylim : tuple of float
         The limits R gives ``plot.window`` (before its 4% extension).
     smooth : (x, y) arrays or None
-        The red smoother (``panel.smooth``'s lowess).
+        The smoother (``panel.smooth``'s lowess), drawn as ``smooth_style`` in
+        ``smooth_color`` (plot.lm: solid red; termplot: dashed darkred).
     labels : Labels or None
         The labelled points.
     lines, ablines, axes, texts, segments
@@ -146,3 +147,5 @@ class PlotData:
     log_y: bool = False
     message: Optional[str] = None
     point_color: str = "black"
+    smooth_color: str = "red"
+    smooth_style: str = "solid"

@@ -41,7 +41,9 @@ class Tabled(Printed):
     """A :class:`Printed` object that is also a table: markdown and HTML (not R output).
 
     A subclass defines ``table_page(self, floatfmt=None, digits=None, signif_stars=True)
-    -> TablePage``: the table and the paragraphs around it, built from its numbers.
+    -> TablePage`` (or a list of them, for a printout of several tables): the cells its
+    printout shows and the paragraphs around them, built from its numbers. Arguments a
+    printout has no use for (``floatfmt`` for lme4's or Stata's layouts) are ignored.
     """
 
     __slots__ = ()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from rglm.render.rformat import format_number, format_real, option_digits, signif
+from rglm.render.tables import TablePage, vector_page
 from rglm.render.vector import print_named_vector
 
-__all__ = ["format_glm", "naprint"]
+__all__ = ["format_glm", "glm_page", "naprint"]
 
 
 def naprint(n_deleted: Optional[int]) -> str:
@@ -72,6 +73,34 @@ def format_glm(call_lines: Sequence[str], coef_names: Sequence[str], coef_values
         _signif_text(null_deviance, digits), _signif_text(deviance, digits),
         _signif_text(aic, digits)))
     return "".join(parts)
+
+
+def glm_page(call_lines: Sequence[str], coef_names: Sequence[str], coef_values,
+             df_null, df_residual, null_deviance: float, deviance: float, aic: float,
+             n_deleted: Optional[int] = None, digits: Optional[int] = None,
+             floatfmt: Optional[str] = None) -> TablePage:
+    """What :func:`format_glm` prints, as a table for markdown/HTML: the coefficients
+    (R's cells, or ``floatfmt``) over the degrees-of-freedom, deviance and AIC lines.
+
+    R: ``stats:::print.glm`` (not R output: R prints text only).
+    """
+    digits = option_digits(3, 3, digits)
+    values = _with_na(coef_values)
+    if floatfmt is None:
+        texts = format_real(values, digits) if len(values) else []
+    else:
+        texts = ["NA" if v is None else format(v, floatfmt) for v in values]
+    footer = ["Degrees of Freedom: %s Total (i.e. Null);  %s Residual"
+              % (format_number(df_null), format_number(df_residual))]
+    message = naprint(n_deleted)
+    if message:
+        footer.append("(%s)" % message)
+    footer += ["Null Deviance: %s" % _signif_text(null_deviance, digits),
+               "Residual Deviance: %s    AIC: %s" % (_signif_text(deviance, digits),
+                                                    _signif_text(aic, digits))]
+    heading = ["Coefficients:" if len(values) else "No coefficients"]
+    return vector_page(texts, [str(n) for n in coef_names], heading, footer,
+                       " ".join(line.strip() for line in call_lines))
 
 
 def _with_na(values) -> list:

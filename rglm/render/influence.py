@@ -13,9 +13,10 @@ import numpy as np
 
 from rglm.formula.deparse import is_syntactic_name
 from rglm.render.rformat import format_real, fround, option_digits
+from rglm.render.tables import TablePage, cells_page
 from rglm.render.vector import print_char_matrix
 
-__all__ = ["format_infl", "format_infl_summary", "make_names"]
+__all__ = ["format_infl", "format_infl_summary", "infl_page", "make_names"]
 
 
 def make_names(names, unique: bool = True) -> list:
@@ -78,15 +79,31 @@ def format_infl(values, colnames: Sequence[str], rownames: Sequence[str], influe
     na : array_like of bool, optional
         The cells that are R's NA.
     """
+    cells, names = _infl_cells(values, colnames, influential, na, digits)
+    table = print_char_matrix(cells, rownames=list(rownames), colnames=names, right=True)
+    return f"Influence measures of\n\t {_call_text(call_lines)} :\n\n" + table
+
+
+def _infl_cells(values, colnames, influential, na, digits) -> tuple[list, list]:
+    """print.infl's cells (each column formatted on its own, ``*`` on the influential
+    rows) and its column names."""
     digits = option_digits(4, 3, digits)
     values = np.asarray(values, dtype=float)
     na = np.zeros(values.shape, dtype=bool) if na is None else np.asarray(na, dtype=bool)
     columns = [format_real(values[:, j], digits, na=na[:, j]) for j in range(values.shape[1])]
     columns.append(["*" if s else " " for s in np.asarray(influential, dtype=bool)])
     names = make_names(list(colnames) + ["inf"])
-    cells = [[col[i] for col in columns] for i in range(values.shape[0])]
-    table = print_char_matrix(cells, rownames=list(rownames), colnames=names, right=True)
-    return f"Influence measures of\n\t {_call_text(call_lines)} :\n\n" + table
+    return [[col[i] for col in columns] for i in range(values.shape[0])], names
+
+
+def infl_page(values, colnames: Sequence[str], rownames: Sequence[str], influential,
+              call_lines: Sequence[str], na=None, digits: Optional[int] = None) -> TablePage:
+    """What :func:`format_infl` prints, as a table for markdown/HTML (the cells of R's
+    ``print.infl``; not R output)."""
+    cells, names = _infl_cells(values, colnames, influential, na, digits)
+    return cells_page(cells, list(rownames), names, ["Influence measures of"],
+                      code=_call_text(call_lines),
+                      align=["right"] * (len(names) - 1) + ["left"])
 
 
 def format_infl_summary(values, flags, colnames: Sequence[str], rownames: Sequence[str],

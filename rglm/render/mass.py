@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from rglm.render.rformat import format_real
+from rglm.render.tables import TablePage, cells_page
 from rglm.render.vector import print_numeric_matrix
 
-__all__ = ["term_trial_message", "dose_names", "format_glm_dose"]
+__all__ = ["term_trial_message", "dose_names", "format_glm_dose", "glm_dose_page"]
 
 
 def term_trial_message(sign: str, term: str) -> str:
@@ -44,3 +45,11 @@ def format_glm_dose(dose: Sequence[float], se: Sequence[float], names: Sequence[
     rows = [[float(d), float(s)] for d, s in zip(dose, se)]
     return print_numeric_matrix(rows, rownames=list(names), colnames=["Dose", "SE"],
                                 digits=digits, width=width)
+
+
+def glm_dose_page(dose: Sequence[float], se: Sequence[float], names: Sequence[str],
+                  digits: Optional[int] = None) -> TablePage:
+    """What :func:`format_glm_dose` prints, as a table for markdown/HTML: the ``Dose``
+    and ``SE`` columns, each formatted on its own as ``print.default`` does."""
+    columns = [format_real([float(v) for v in col], digits) for col in (dose, se)]
+    return cells_page(list(zip(*columns)), list(names), ["Dose", "SE"])

@@ -25,6 +25,7 @@ from rglm.formula.deparse import quote_name
 from rglm.render.coefmat import format_coefmat
 from rglm.render.rformat import encode_real, format_info, format_number, \
     format_real, fround, zapsmall
+from rglm.render.tables import TablePage, cells_page, coef_page, text_page, vector_page
 from rglm.render.vector import print_char_matrix, print_named_vector, print_numeric_vector
 
 __all__ = ["CallText", "AicTable", "VarCorrData", "WarnInfo", "strwrap", "cat_fill",
@@ -32,7 +33,8 @@ __all__ = ["CallText", "AicTable", "VarCorrData", "WarnInfo", "strwrap", "cat_fi
            "format_scaled_residuals", "varcorr_cells", "format_varcorr",
            "format_groups", "format_fixef", "format_fixef_correlation", "format_warn",
            "format_fit_messages", "format_mermod", "format_summary_mermod",
-           "format_data_frame", "format_ranef"]
+           "format_data_frame", "format_ranef", "varcorr_page", "mermod_page",
+           "ranef_page", "summary_mermod_page"]
 
 
 # ---- records of plain data -------------------------------------------------------------
@@ -469,3 +471,94 @@ def format_ranef(frames: Sequence[tuple], cond_var: bool, width: int = 80) -> st
         quoted = " ".join(f"\u201c{name}\u201d" for name, _ in frames)
         out.append(f"with conditional variances for {quoted} \n")
     return "".join(out)
+
+
+# ---- tables for notebooks (markdown and HTML; not R output) ------------------------------
+
+
+def _lines(text: str) -> list:
+    """Printed text as paragraphs: its non-empty lines, stripped."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _aic_page(tab: AicTable, digits: int, heading: Sequence[str]) -> TablePage:
+    """``.prt.aictab`` as a one-row table (or its REML line)."""
+    if tab.reml is not None:
+        return text_page(list(heading) + _lines(format_aic_table(tab, digits)))
+    values = fround(np.array([tab.aic, tab.bic, tab.loglik, tab.minus2logL,
+                              float(tab.df_resid)]), digits)
+    texts = format_real(values, 7)
+    texts[4] = format_real(values[4:], 7)[0]
+    return vector_page(texts, ["AIC", "BIC", "logLik", "-2*log(L)", "df.resid"], heading)
+
+
+def varcorr_page(vc: VarCorrData, digits: int, comp: Sequence[str] = ("Std.Dev.",),
+                 heading: Sequence[str] = (), footer: Sequence[str] = ()) -> TablePage:
+    """The cells of :func:`format_varcorr` as a table (text left-aligned, as lme4 prints
+    them)."""
+    rows, colnames = varcorr_cells(vc, digits, comp)
+    return cells_page(rows, None, colnames, heading, footer, align=["left"] * len(colnames))
+
+
+def mermod_page(title: str, r_class: str, family: Optional[str], link: Optional[str],
+                call: CallText, aic: AicTable, varcorr: VarCorrData,
+                group_names: Sequence[str], group_counts: Sequence[int], nobs: int,
+                fixef_names: Sequence[str], fixef, fit_messages: Sequence[str],
+                warn: WarnInfo, digits: int = 4) -> list:
+    """What :func:`format_mermod` prints, as tables: the AIC line, the random effects
+    (with the groups line), the fixed effects (with lme4's messages)."""
+    # the title on one line: a paragraph wraps by itself
+    head = [" ".join(_lines(format_title(title, r_class)))]
+    head += _lines(format_family(family, link) + format_call(call, long=False))
+    tail = _lines(format_fit_messages(fit_messages) + format_warn(warn, summary=True))
+    pages = [_aic_page(aic, 4, head),
+             varcorr_page(varcorr, digits, ("Std.Dev.",), ["Random effects:"],
+                          _lines(format_groups(group_names, group_counts, nobs)))]
+    if len(fixef_names):
+        texts = format_real(np.asarray(fixef, dtype=float), digits)
+        pages.append(vector_page(texts, list(fixef_names), ["Fixed Effects:"], tail))
+    else:
+        pages.append(text_page(["No fixed effect coefficients"] + tail))
+    return pages
+
+
+def summary_mermod_page(title: str, r_class: str, family: Optional[str],
+                        link: Optional[str], call: CallText, aic: AicTable,
+                        residual_quantiles, varcorr: VarCorrData,
+                        group_names: Sequence[str], group_counts: Sequence[int], nobs: int,
+                        coefficients: pd.DataFrame, fit_messages: Sequence[str] = (),
+                        warn: Optional[WarnInfo] = None, digits: int = 4,
+                        floatfmt: Optional[str] = None, signif_stars: bool = True) -> list:
+    """What :func:`format_summary_mermod` prints, as tables: the AIC line, the scaled
+    residuals, the random effects (variances and standard deviations) with the groups
+    line, and the fixed effects' coefficient table (printCoefmat's cells)."""
+    head = [" ".join(_lines(format_title(title, r_class)))]
+    head += _lines(format_family(family, link) + format_call(call, long=True))
+    tail = _lines(format_fit_messages(fit_messages)
+                  + (format_warn(warn, summary=False) if warn is not None else ""))
+    q = zapsmall(np.asarray(residual_quantiles, dtype=float), digits + 1)
+    pages = [_aic_page(aic, 1, head),
+             vector_page(format_real(q, digits), ["Min", "1Q", "Median", "3Q", "Max"],
+                         ["Scaled residuals:"]),
+             varcorr_page(varcorr, digits, ("Variance", "Std.Dev."), ["Random effects:"],
+                          _lines(format_groups(group_names, group_counts, nobs)))]
+    if len(coefficients):
+        pages.append(coef_page(coefficients, digits, floatfmt, signif_stars,
+                               ["Fixed effects:"], tail))
+    elif tail:
+        pages.append(text_page(tail))
+    return pages
+
+
+def ranef_page(frames: Sequence[tuple], cond_var: bool) -> list:
+    """What :func:`format_ranef` prints, as tables: one per grouping factor under its
+    ``$name``, each column formatted on its own with 7 digits."""
+    pages = []
+    for name, frame in frames:
+        columns = [_column_texts(frame[c], 7)[0] for c in frame.columns]
+        pages.append(cells_page(list(zip(*columns)), [str(v) for v in frame.index],
+                                [str(c) for c in frame.columns], [f"${quote_name(name)}"]))
+    if cond_var and pages:
+        quoted = " ".join(f"\u201c{name}\u201d" for name, _ in frames)
+        pages.append(text_page([f"with conditional variances for {quoted}"]))
+    return pages

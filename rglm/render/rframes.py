@@ -16,8 +16,9 @@ only how the object shows itself:
 
 ``str()``, ``repr()``, IPython's pretty printer and ``format()`` give R's text (as
 ``capture.output(print(x))`` with a final newline, like rglm's result objects);
-Jupyter shows the same text (``_repr_html_``, in a ``<pre>`` block) instead of pandas'
-table. Digits, width and ``max.print`` are the current :func:`rglm.options`.
+Jupyter shows the cells R prints as an HTML table (``_repr_html_``) instead of pandas'
+table, and ``to_markdown()`` (without pandas' arguments) gives them as a markdown table.
+Digits and ``max.print`` are the current :func:`rglm.options`.
 
 What pandas returns from them. R keeps a named vector a named vector through
 arithmetic, ``exp()``, subsetting and ``round()``, and a matrix a matrix; so do these
@@ -42,7 +43,10 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from rglm.render.frame import format_data_frame, r_labels
+from rglm.render.frame import format_data_frame, frame_column_cells, r_labels
+from rglm.render.rformat import format_real
+from rglm.render.tables import TablePage, cells_page, html as html_layout, markdown
+from rglm.roptions import getOption
 from rglm.render.vector import (format_integer, format_logical, matrix_rows_shown,
                                 omitted_entries, omitted_rows, print_atomic_vector,
                                 print_char_matrix, print_numeric_matrix, vector_shown)
@@ -118,8 +122,19 @@ def _rframe_or_frame(*args, **kwargs) -> pd.DataFrame:
 # ---- showing R's text ----------------------------------------------------------------
 
 
+def _doubles(values: np.ndarray, digits: Optional[int], na: np.ndarray,
+             floatfmt: Optional[str]) -> list[str]:
+    """A vector's cells for a table: formatted jointly as R prints it, or each with the
+    Python format ``floatfmt``; NA as ``NA``."""
+    if floatfmt is None:
+        return format_real(values, digits, na=na)
+    return ["NA" if m else format(v, floatfmt) for v, m in zip(values, na)]
+
+
+
 class _RShown:
-    """``str``/``repr``/IPython/Jupyter show ``self.format()``, R's printed text."""
+    """``str``/``repr``/IPython show ``self.format()``, R's printed text; Jupyter and
+    ``to_markdown()`` the cells of that text as a table (``self.table_page()``)."""
 
     def __str__(self) -> str:
         return self.format()
@@ -130,8 +145,26 @@ class _RShown:
     def _repr_pretty_(self, p, cycle) -> None:  # IPython
         p.text(self.format())
 
-    def _repr_html_(self) -> str:  # Jupyter: R's text, not pandas' table
-        return '<pre class="rglm-r">' + html.escape(self.format()) + "</pre>"
+    def _repr_html_(self) -> str:  # Jupyter: R's cells, not pandas' table
+        page = self.table_page()
+        if page is None:  # no longer an R vector or matrix: R's text as it is
+            return '<pre class="rglm-r">' + html.escape(self.format()) + "</pre>"
+        return html_layout(page)
+
+    def to_markdown(self, buf=None, mode: str = "wt", index: bool = True,
+                    storage_options=None, **kwargs) -> Optional[str]:
+        """The cells R prints as a markdown table (see :func:`rglm.to_markdown`).
+
+        Given any of pandas' arguments (``buf``, ``index=False``, tabulate's keywords),
+        this is pandas' ``to_markdown`` of the numbers instead.
+        """
+        page = self.table_page()
+        if buf is None and index and storage_options is None and not kwargs \
+                and page is not None:
+            return markdown(page)
+        parent = pd.Series if isinstance(self, pd.Series) else pd.DataFrame
+        return parent.to_markdown(self, buf, mode=mode, index=index,
+                                  storage_options=storage_options, **kwargs)
 
 
 class RVector(_RShown, pd.Series):
@@ -180,6 +213,29 @@ class RVector(_RShown, pd.Series):
                                    max_print=max(shown, 1))
         return text + (omitted_entries(n - shown) if shown < n else "")
 
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True
+                   ) -> Optional[TablePage]:
+        """The cells ``print(x)`` shows (formatted jointly, as R formats a vector) as
+        one row under the names (positions ``[1]``, ``[2]``, ... without names); None
+        when the Series is no longer an R vector."""
+        kind = vector_kind(self.dtype)
+        if kind is None or not _flat(self.index):
+            return None
+        n = len(self)
+        shown = vector_shown(n)
+        part = self.iloc[:shown]
+        na = part.isna().to_numpy()
+        if kind == "double":
+            texts = _doubles(part.to_numpy(dtype=float, na_value=np.nan), digits, na,
+                             floatfmt)
+        else:
+            encode = format_logical if kind == "logical" else format_integer
+            texts = encode(part.to_numpy(dtype=object))
+        names = ([f"[{i + 1}]" for i in range(shown)] if self.attrs.get("r_unnamed")
+                 else r_labels(part.index))
+        footer = [omitted_entries(n - shown).strip()] if shown < n else []
+        return cells_page([texts], None, names, footer=footer)
+
 
 class RMatrix(_RShown, pd.DataFrame):
     """A pandas DataFrame of numbers (or logicals) that prints as R's matrix (R:
@@ -223,6 +279,28 @@ class RMatrix(_RShown, pd.DataFrame):
             text += omitted_rows(nrow - r_pr, ncol - c_pr)
         return text
 
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True
+                   ) -> Optional[TablePage]:
+        """The cells ``print(x)`` shows (each column formatted on its own) as a table;
+        None when the frame is no longer an R matrix."""
+        kind = _matrix_kind(self)
+        if kind is None:
+            return None
+        nrow, ncol = self.shape
+        r_pr, c_pr = matrix_rows_shown(nrow, ncol)
+        part = self.iloc[:r_pr, :c_pr]
+        if kind == "double":
+            columns = [_doubles(part.iloc[:, j].to_numpy(dtype=float, na_value=np.nan),
+                                digits, part.iloc[:, j].isna().to_numpy(), floatfmt)
+                       for j in range(c_pr)]
+        else:
+            encode = format_logical if kind == "logical" else format_integer
+            columns = [encode(part.iloc[:, j].to_numpy(dtype=object)) for j in range(c_pr)]
+        footer = ([omitted_rows(nrow - r_pr, ncol - c_pr).strip()]
+                  if r_pr < nrow or c_pr < ncol else [])
+        return cells_page(list(zip(*columns)), r_labels(part.index), r_labels(part.columns),
+                          footer=footer)
+
 
 class RFrame(_RShown, pd.DataFrame):
     """A pandas DataFrame that prints as R's data frame (R: ``print.data.frame``).
@@ -246,6 +324,23 @@ class RFrame(_RShown, pd.DataFrame):
         if not (_flat(self.index) and _flat(self.columns)):
             return pd.DataFrame.__repr__(self) + "\n"
         return format_data_frame(self)
+
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True
+                   ) -> Optional[TablePage]:
+        """The cells ``print(x)`` shows (each column formatted on its own; text as it
+        is, left-aligned) as a table; None with a MultiIndex or a ``floatfmt`` (then
+        :func:`rglm.to_markdown` formats the columns itself)."""
+        if not (_flat(self.index) and _flat(self.columns)) or floatfmt is not None:
+            return None
+        n, k = self.shape
+        shown = min(n, getOption("max.print") // max(k, 1))
+        part = self.iloc[:shown]
+        columns = [frame_column_cells(part.iloc[:, j], digits) for j in range(k)]
+        align = ["right" if vector_kind(t) is not None else "left" for t in part.dtypes]
+        footer = ([" [ reached 'max' / getOption(\"max.print\") -- omitted %d rows ]"
+                   % (n - shown)] if shown < n else [])
+        return cells_page(list(zip(*columns)) if k else [()] * shown, r_labels(part.index),
+                          r_labels(part.columns), footer=footer, align=align)
 
 
 # ---- conversions ----------------------------------------------------------------------

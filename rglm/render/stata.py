@@ -35,9 +35,12 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from rglm.render.tables import TablePage
+
 __all__ = ["StataRow", "format_g", "format_nobs_header", "format_coef_table",
            "format_start_trace", "format_ic_table",
-           "format_margins_table", "format_lines", "TABLE_KINDS"]
+           "format_margins_table", "format_lines", "TABLE_KINDS", "stata_page",
+           "coef_table_header", "margins_table_header", "IC_TABLE_HEADER", "ic_rows"]
 
 #: Row kinds of :class:`StataRow`.
 TABLE_KINDS = ("equation", "group", "coef", "level", "variance", "separator")
@@ -331,8 +334,7 @@ def format_ic_table(names: Sequence[str], nobs: Sequence[float], ll_model: Seque
     """Stata's ``estimates stats``: ``Akaike's information criterion and Bayesian
     information criterion`` with one row per model (``ll(null)`` is not estimated for a
     mixture and prints as ``.``)."""
-    rows = [StataRow("coef", str(m), (n, np.nan, ll, d, a, b))
-            for m, n, ll, d, a, b in zip(names, nobs, ll_model, df, aic, bic)]
+    rows = ic_rows(names, nobs, ll_model, df, aic, bic)
     w = _stub_width(rows)
     columns = ((11, "g"), (11, "g"), (11, "g"), (8, "g"), (11, "g"), (11, "g"))
     rule = "-" * (w + 2 + 63)
@@ -344,3 +346,59 @@ def format_ic_table(names: Sequence[str], nobs: Sequence[float], ll_model: Seque
     lines += _body(rows, w, mid, columns)
     lines += [rule, "Note: BIC uses N = number of observations. See [R] IC note."]
     return "\n".join(lines) + "\n"
+
+
+# ---- tables for notebooks (markdown and HTML; not Stata output) ----------------------------
+
+
+def coef_table_header(coef_title: str = "Coefficient", level: float = 95.0,
+                      vcetype: Optional[str] = None) -> tuple:
+    """The column names of :func:`format_coef_table` (the interval's heading split over
+    its two columns, as Stata spreads it)."""
+    lo, hi = _level_text(level).split(" conf. ")
+    return ("", coef_title, "std. err." if vcetype else "Std. err.", "z", "P>|z|",
+            lo + " conf.", hi)
+
+
+def margins_table_header(level: float = 95.0, se: bool = True) -> tuple:
+    """The column names of :func:`format_margins_table`."""
+    if not se:
+        return ("", "Margin")
+    lo, hi = _level_text(level).split(" conf. ")
+    return ("", "Margin", "std. err.", lo + " conf.", hi)
+
+
+#: The column names of :func:`format_ic_table`.
+IC_TABLE_HEADER = ("Model", "N", "ll(null)", "ll(model)", "df", "AIC", "BIC")
+
+#: Stata's display formats of the numeric columns, by table.
+_PAGE_COLUMNS = {"coef": _COEF_COLUMNS, "margins": _MARGIN_COLUMNS,
+                 "ic": ((11, "g"), (11, "g"), (11, "g"), (8, "g"), (11, "g"), (11, "g"))}
+
+
+def ic_rows(names: Sequence[str], nobs: Sequence[float], ll_model: Sequence[float],
+            df: Sequence[float], aic: Sequence[float], bic: Sequence[float]) -> list:
+    """The rows of :func:`format_ic_table` (``ll(null)`` not estimated: ``.``)."""
+    return [StataRow("coef", str(m), (n, np.nan, ll, d, a, b))
+            for m, n, ll, d, a, b in zip(names, nobs, ll_model, df, aic, bic)]
+
+
+def stata_page(rows: Sequence[StataRow], header: Sequence[str], table: str = "coef",
+               heading: Sequence[str] = (), footer: Sequence[str] = ()) -> TablePage:
+    """A Stata table as a table page: one row per :class:`StataRow` (separators dropped),
+    the label first, each number in Stata's display format of its column (``table``:
+    ``"coef"``, ``"margins"`` or ``"ic"``), a note (``(base outcome)``) after the
+    first value."""
+    columns = _PAGE_COLUMNS[table][:len(header) - 1]
+    body = []
+    for r in rows:
+        if r.kind == "separator":
+            continue
+        cells = [_cell(v, width, fmt).strip()
+                 for v, (width, fmt) in zip(r.values, columns)]
+        if r.note:
+            cells = cells[:1] + [r.note]
+        cells += [""] * (len(columns) - len(cells))
+        body.append((r.label,) + tuple(cells))
+    return TablePage(tuple(header), tuple(body), ("left",) + ("right",) * len(columns),
+                     tuple(heading), None, tuple(footer))

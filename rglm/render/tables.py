@@ -31,7 +31,7 @@ from rglm.render.coefmat import coefmat_cells, format_pvalues, star_column
 from rglm.render.rformat import format_real, fround, signif_legend, zapsmall
 
 __all__ = ["TablePage", "coef_page", "anova_page", "frame_page", "summary_glm_page",
-           "markdown", "html"]
+           "cells_page", "vector_page", "text_page", "markdown", "html"]
 
 _P_PREFIXES = ("Pr(", "P(", "p-v", "p.value")
 
@@ -265,6 +265,37 @@ def summary_glm_page(coefficients: pd.DataFrame, n_aliased: int, family: str,
                      call_text)
 
 
+def cells_page(cells: Sequence[Sequence[str]], rownames: Optional[Sequence[str]],
+               colnames: Sequence[str], heading: Sequence[str] = (),
+               footer: Sequence[str] = (), code: Optional[str] = None,
+               align: Optional[Sequence[str]] = None) -> TablePage:
+    """A table of cells R has already formatted (a matrix or data frame as its print
+    method lays it out), their padding stripped; numbers right-aligned unless ``align``
+    (one entry per column) says otherwise. ``rownames`` None: no row-name column (R
+    prints empty row names)."""
+    body = [tuple(str(c).strip() for c in row) for row in cells]
+    header = tuple(str(c) for c in colnames)
+    align = ("right",) * len(colnames) if align is None else tuple(align)
+    if rownames is not None:
+        body = [(str(r),) + row for r, row in zip(rownames, body)]
+        header, align = ("",) + header, ("left",) + align
+    return TablePage(header, tuple(body), align, tuple(heading), code, tuple(footer))
+
+
+def vector_page(texts: Sequence[str], names: Sequence[str], heading: Sequence[str] = (),
+                footer: Sequence[str] = (), code: Optional[str] = None) -> TablePage:
+    """A named vector as R prints it: the names over one row of values (``texts``,
+    formatted by R's rules), no row name."""
+    return TablePage(tuple(str(n) for n in names),
+                     (tuple(str(t).strip() for t in texts),),
+                     ("right",) * len(names), tuple(heading), code, tuple(footer))
+
+
+def text_page(heading: Sequence[str] = (), code: Optional[str] = None) -> TablePage:
+    """Paragraphs without a table (what R prints has none: ``print.bigglm``'s lines)."""
+    return TablePage((), (), (), tuple(heading), code, ())
+
+
 # ---- layouts ----------------------------------------------------------------------------
 
 
@@ -272,35 +303,61 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def markdown(page: TablePage) -> str:
+def _pages(page) -> list:
+    """One page, or several (an object R prints as several tables), as a list."""
+    return [page] if isinstance(page, TablePage) else list(page)
+
+
+def markdown(page) -> str:
     """The page as GitHub-flavoured markdown: paragraphs, a "pipe" table, paragraphs.
+
+    ``page`` is a :class:`TablePage` or a sequence of them (laid out one after another).
 
     Returns
     -------
     str
         Paragraphs separated by empty lines; ends with a newline.
     """
+    return "\n".join(_markdown_one(p) for p in _pages(page))
+
+
+def _markdown_one(page: TablePage) -> str:
     parts = []
     if page.code:
         parts.append("Call: `%s`" % page.code)
-    parts += list(page.heading)
-    parts.append(tabulate([[_md_escape(c) for c in r] for r in page.rows],
-                          headers=[_md_escape(h) for h in page.header], tablefmt="pipe",
-                          colalign=page.align, disable_numparse=True))
+    parts += [_md_escape(line).replace("*", "\\*") for line in page.heading]
+    if page.header:
+        parts.append(tabulate([[_md_escape(c) for c in r] for r in page.rows],
+                              headers=[_md_escape(h) for h in page.header],
+                              tablefmt="pipe", colalign=page.align,
+                              disable_numparse=True))
     # a run of asterisks between quotes could start emphasis in a paragraph
     parts += [line.replace("*", "\\*") for line in page.footer]
     return "\n\n".join(parts) + "\n"
 
 
-def html(page: TablePage) -> str:
+def html(page) -> str:
     """The page as an HTML fragment (for Jupyter's ``_repr_html_``): a ``<div
-    class="rglm-table">`` holding ``<p>`` paragraphs and an escaped ``<table>``."""
+    class="rglm-table">`` holding ``<p>`` paragraphs and an escaped ``<table>``.
+
+    ``page`` is a :class:`TablePage` or a sequence of them (one ``<div>`` holding each
+    page's paragraphs and table in turn)."""
     parts = ['<div class="rglm-table">']
+    for one in _pages(page):
+        parts += _html_parts(one)
+    parts.append("</div>")
+    return "\n".join(parts) + "\n"
+
+
+def _html_parts(page: TablePage) -> list:
+    parts = []
     if page.code:
         parts.append("<p>Call: <code>%s</code></p>" % _html.escape(page.code))
     parts += ["<p>%s</p>" % _html.escape(line) for line in page.heading]
-    parts.append(tabulate([list(r) for r in page.rows], headers=list(page.header),
-                          tablefmt="html", colalign=page.align, disable_numparse=True))
+    if page.header:
+        # tabulate's "html" format escapes the cells itself
+        parts.append(tabulate([list(r) for r in page.rows], headers=list(page.header),
+                              tablefmt="html", colalign=page.align,
+                              disable_numparse=True))
     parts += ["<p>%s</p>" % _html.escape(line) for line in page.footer]
-    parts.append("</div>")
-    return "\n".join(parts) + "\n"
+    return parts

@@ -18,9 +18,9 @@
 # Profile intervals: tidy(conf.int = TRUE) calls confint(), which for a glm is MASS's
 # profile-likelihood confint.glm here and stats' in R >= 4.4 -- the same code with
 # test = "LRT" by default (r-glm-behaviour.md section 8.4): R >= 4.4's numbers.
-# broom.mixed (0.2.9.4, Debian's) for the mixed-model tidiers: see `mixed` below.
+# broom.mixed's tidiers of lme4 fits: tests/reference/make_broom_mixed.R.
 #
-# Output: `tidy`, `glance`, `augment`, `anova`, `mixed` -- lists of cases, each with
+# Output: `tidy`, `glance`, `augment`, `anova` -- lists of cases, each with
 #   id, r (the R call), py (its rglm translation), data, fit (the model's R call) and
 #   fit_py, and the result as `columns` (names, in order) and `values` (per column: a
 #   list of numbers, or of strings for text columns), `warnings`, `conversions`.

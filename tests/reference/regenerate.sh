@@ -4,7 +4,8 @@
 # tests/reference/make_*.R in alphabetical order.
 #
 # Usage (from anywhere):  tests/reference/regenerate.sh
-# Needs Rscript with jsonlite, MASS, lme4, sandwich, lmtest, statmod and car.  The UTF-8 locale makes sQuote() print
+# Needs Rscript with jsonlite, MASS, lme4, sandwich, lmtest, statmod, car, broom,
+# broom.mixed and lattice.  The UTF-8 locale makes sQuote() print
 # R's curly quotes, as an R user sees them.
 # make_datasets.R also needs mlmRev (Contraception, for make_mixed.R).
 set -euo pipefail

@@ -35,6 +35,7 @@ from rglm.engines.chunked.passes import PassKernel, PassTotals
 from rglm.engines.chunked.tsqr import solve_triangle
 from rglm.engines.irls.control import GlmControl, as_control
 from rglm.engines.irls.endwarnings import warn_after_loop
+from rglm.engines.irls.history import IrlsHistory, empty_history
 from rglm.engines.irls.loop import Progress, final_coefficients, irls
 from rglm.engines.irls.records import GlmQR
 from rglm.engines.irls.setup import deparse_names
@@ -86,6 +87,9 @@ class ChunkedFitResult:
         ``sum(prior.weights)`` (after the family's initialize).
     passes : int
         Passes over the data the fit took.
+    history : IrlsHistory or None
+        The iterations one by one (:mod:`rglm.engines.irls.history`), without the working
+        weights (they stay in the blocks).
     """
 
     coefficients: np.ndarray
@@ -110,6 +114,7 @@ class ChunkedFitResult:
     n_zero_working: int
     sum_prior_weights: float
     passes: int
+    history: Optional[IrlsHistory] = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ class _Outcome:
     iter: int
     converged: bool
     boundary: bool
+    history: Optional[IrlsHistory] = None
 
 
 class _Counter:
@@ -299,6 +305,11 @@ class Chunked:
     def valid(self, trial: Evaluated) -> bool:
         return trial.totals.valid
 
+    def weights_summary(self, problem: TriangleProblem) -> None:
+        # The weights live in the blocks; a pass keeps only the triangle they weight
+        # (a median would need them all at once): the history records none.
+        return None
+
 
 def _irls(run: _Counter, base: PassKernel, nvars: int, control: GlmControl,
           singular_ok: bool, intercept: bool = True) -> _Outcome:
@@ -323,7 +334,8 @@ def _irls(run: _Counter, base: PassKernel, nvars: int, control: GlmControl,
     coef = final_coefficients(outcome, nvars)
     return _Outcome(coef=coef, fit=outcome.step.lsfit, totals=totals, start_totals=first,
                     solved_at=outcome.problem.point, iter=outcome.iter,
-                    converged=outcome.converged, boundary=outcome.boundary)
+                    converged=outcome.converged, boundary=outcome.boundary,
+                    history=outcome.history)
 
 
 def _likely_last(family, iteration: int, change: float, control: GlmControl) -> bool:
@@ -348,7 +360,8 @@ def _empty(run: _Counter, base: PassKernel, intercept: bool) -> _Outcome:
     if not totals.valid:
         raise RError("invalid linear predictor values in empty model")
     return _Outcome(coef=none, fit=None, totals=totals, start_totals=totals, solved_at=none,
-                    iter=0, converged=True, boundary=True)
+                    iter=0, converged=True, boundary=True,
+                    history=empty_history(0, weights=False))
 
 
 def _null_mean(first: PassTotals) -> float:
@@ -419,4 +432,5 @@ def _assemble(outcome: _Outcome, final: PassTotals, null_dev, family,
         converged=outcome.converged, boundary=outcome.boundary, df_residual=n_ok - rank,
         df_null=n_ok - int(bool(intercept)), nobs=start.nobs, n_dropped=start.n_dropped,
         xnames=xnames, intercept=bool(intercept), control=control, pearson=final.pearson,
-        n_zero_working=final.n_zero_working, sum_prior_weights=start.sum_w, passes=passes)
+        n_zero_working=final.n_zero_working, sum_prior_weights=start.sum_w, passes=passes,
+        history=outcome.history)

@@ -6,6 +6,7 @@ import numpy as np
 
 from rglm.errors import RError
 from rglm.engines.irls.control import GlmControl
+from rglm.engines.irls.history import empty_history
 from rglm.engines.irls.loop import IrlsOutcome, final_coefficients
 from rglm.engines.irls.records import GlmFitResult, GlmQR
 from rglm.engines.irls.setup import FitData, deviance, means, mu_eta_at
@@ -91,7 +92,8 @@ def assemble(data: FitData, outcome: IrlsOutcome, control: GlmControl,
         prior_weights=data.weights, df_residual=df_residual, df_null=df_null, y=data.y,
         converged=outcome.converged, boundary=outcome.boundary, xnames=data.xnames,
         ynames=data.ynames, n=data.n, good=working.good, offset=data.offset,
-        intercept=bool(intercept), pivot0=fit.qr.pivot, control=control)
+        intercept=bool(intercept), pivot0=fit.qr.pivot, control=control,
+        history=outcome.history)
 
 
 def fit_empty(data: FitData, control: GlmControl, intercept: bool) -> GlmFitResult:
@@ -121,4 +123,5 @@ def fit_empty(data: FitData, control: GlmControl, intercept: bool) -> GlmFitResu
         iter=0, weights=w2, prior_weights=data.weights, df_residual=df_residual,
         df_null=df_null, y=data.y, converged=True, boundary=True, xnames=data.xnames,
         ynames=data.ynames, n=data.n, good=np.ones(data.nobs, dtype=bool), offset=data.offset,
-        intercept=bool(intercept), pivot0=np.zeros(0, dtype=int), control=control)
+        intercept=bool(intercept), pivot0=np.zeros(0, dtype=int), control=control,
+        history=empty_history(0))

@@ -27,6 +27,7 @@ from rglm.families import gaussian
 from rglm.engines.irls.assemble import assemble, fit_empty
 from rglm.engines.irls.control import as_control
 from rglm.engines.irls.endwarnings import extreme_fits, warn_after_loop
+from rglm.engines.irls.history import weights_summary
 from rglm.engines.irls.loop import IrlsOutcome, Progress, irls
 from rglm.engines.irls.records import GlmFitResult
 from rglm.engines.irls.setup import FitData, deparse_names, deviance, means, mu_eta_at, prepare
@@ -201,6 +202,9 @@ class InMemory:
 
     def valid(self, trial: Iterate) -> bool:
         return _valid(self.data.family, trial.eta, trial.mu)
+
+    def weights_summary(self, problem: WlsProblem) -> tuple[float, float, float]:
+        return weights_summary(problem.w)
 
 
 def glm_fit(x, y, weights=None, start=None, etastart=None, mustart=None, offset=None,

@@ -3,9 +3,9 @@
 R: the ``for (iter in 1L:control$maxit)`` loop of ``stats::glm.fit`` and the checks right
 after it. :func:`irls` is that control flow -- the WLS step, the breaks (no informative
 row, non-finite coefficients), the rank checks, both step-halvings, the convergence test,
-``boundary``, the iteration count and the ``trace`` lines -- and nothing else. How a
-step is set up and solved, and how coefficients are evaluated, is an :class:`IrlsEngine`'s
-business:
+``boundary``, the iteration count, the ``trace`` lines and the record of each iteration
+(:mod:`rglm.engines.irls.history`) -- and nothing else. How a step is set up and solved,
+and how coefficients are evaluated, is an :class:`IrlsEngine`'s business:
 
 * in memory (:mod:`rglm.engines.irls.irls`): the working response on all rows, a QR of
   the weighted design, ``eta = offset + X beta``;
@@ -27,6 +27,7 @@ import numpy as np
 
 from rglm.errors import RError, rwarn
 from rglm.engines.irls.control import GlmControl
+from rglm.engines.irls.history import HistoryRecorder, IrlsHistory
 from rglm.render.rformat import format_number
 from rglm.report import cat
 
@@ -93,6 +94,10 @@ class IrlsEngine(Protocol):
     def valid(self, trial: Trial) -> bool:
         """``valideta(eta) && validmu(mu)``."""
 
+    def weights_summary(self, problem: Any) -> Optional[tuple[float, float, float]]:
+        """``(min, median, max)`` of the working weights of ``problem`` (for the fit's
+        history), or None when the engine does not hold them row by row."""
+
 
 @dataclass(frozen=True)
 class IrlsOutcome:
@@ -114,6 +119,9 @@ class IrlsOutcome:
     informative : bool
         False when the loop stopped because no row was informative (glm.fit then fails
         while assembling its result).
+    history : IrlsHistory or None
+        The completed iterations (an iteration that broke off -- no informative row,
+        non-finite coefficients -- has no row).
     """
 
     coef: Optional[np.ndarray]
@@ -124,6 +132,7 @@ class IrlsOutcome:
     converged: bool
     boundary: bool
     informative: bool = True
+    history: Optional[IrlsHistory] = None
 
 
 def relative_change(dev: float, devold: float) -> float:
@@ -163,7 +172,7 @@ def _halve(engine: IrlsEngine, current, coefold, progress: Progress, control: Gl
     """Halve the step towards ``coefold`` until ``ok`` (R's inner loops 1 and 2).
 
     Inner loop 2 (``deviance=False``) computes no deviance while it halves, only once
-    it is left, as R does.
+    it is left, as R does. Returns the accepted evaluation and how many halvings it took.
     """
     if coefold is None:
         raise RError("no valid set of coefficients has been found: please supply starting values")
@@ -178,7 +187,7 @@ def _halve(engine: IrlsEngine, current, coefold, progress: Progress, control: Gl
     current = engine.with_deviance(current)
     if control.trace:
         _trace("Step halved: new deviance = ", current.dev)
-    return current
+    return current, halvings - 1
 
 
 def irls(engine: IrlsEngine, start, coefold: Optional[np.ndarray], *, nobs: int, nvars: int,
@@ -226,6 +235,7 @@ def irls(engine: IrlsEngine, start, coefold: Optional[np.ndarray], *, nobs: int,
     coef, problem, step = None, None, None
     boundary = converged = False
     iteration = 0
+    history = HistoryRecorder(nvars)
     for iteration in range(1, control.maxit + 1):
         # The previous step's working weights (held by its problem and progress) are
         # superseded now (and, should no row be informative, glm.fit fails before using
@@ -236,7 +246,8 @@ def irls(engine: IrlsEngine, start, coefold: Optional[np.ndarray], *, nobs: int,
             rwarn(f"no observations informative at iteration {iteration}")
             return IrlsOutcome(coef=coef, current=current, problem=None, step=step,
                                iter=iteration, converged=False, boundary=boundary,
-                               informative=False)
+                               informative=False, history=history.record())
+        weights = engine.weights_summary(problem)
         step = engine.solve(problem, step)
         if not np.isfinite(step.coefficients).all():
             converged = False
@@ -250,16 +261,20 @@ def irls(engine: IrlsEngine, start, coefold: Optional[np.ndarray], *, nobs: int,
         if control.trace:
             _trace("Deviance = ", current.dev, f" Iterations - {iteration}")
         boundary = False
+        halvings = 0
         if not np.isfinite(current.dev):
-            current = _halve(engine, current, coefold, progress, control,
-                             lambda t: np.isfinite(t.dev), True,
-                             "step size truncated due to divergence", "inner loop 1")
+            current, halvings = _halve(engine, current, coefold, progress, control,
+                                       lambda t: np.isfinite(t.dev), True,
+                                       "step size truncated due to divergence", "inner loop 1")
             boundary = True
         if not engine.valid(current):
-            current = _halve(engine, current, coefold, progress, control, engine.valid, False,
-                             "step size truncated: out of bounds", "inner loop 2")
+            current, more = _halve(engine, current, coefold, progress, control, engine.valid,
+                                   False, "step size truncated: out of bounds", "inner loop 2")
+            halvings += more
             boundary = True
         change = relative_change(current.dev, devold)
+        history.add(iteration, current.dev, change, halvings, weights, current.coef,
+                    step.pivot[step.rank:])
         if change < control.epsilon:
             converged = True
             coef = current.coef
@@ -267,7 +282,7 @@ def irls(engine: IrlsEngine, start, coefold: Optional[np.ndarray], *, nobs: int,
         devold = current.dev
         coef = coefold = current.coef
     return IrlsOutcome(coef=coef, current=current, problem=problem, step=step, iter=iteration,
-                       converged=converged, boundary=boundary)
+                       converged=converged, boundary=boundary, history=history.record())
 
 
 def final_coefficients(outcome: IrlsOutcome, nvars: int) -> np.ndarray:

@@ -8,6 +8,7 @@ from typing import Any, Optional
 import numpy as np
 
 from rglm.engines.irls.control import GlmControl
+from rglm.engines.irls.history import IrlsHistory
 
 __all__ = ["GlmQR", "GlmFitResult"]
 
@@ -100,6 +101,9 @@ class GlmFitResult:
         The 0-based column permutation of the last WLS step.
     control : GlmControl
         The settings used.
+    history : IrlsHistory or None
+        The iterations, one by one (:mod:`rglm.engines.irls.history`): not part of R's
+        value, which keeps none of them.
     """
 
     coefficients: np.ndarray
@@ -130,6 +134,7 @@ class GlmFitResult:
     intercept: bool
     pivot0: np.ndarray
     control: GlmControl
+    history: Optional[IrlsHistory] = None
 
     @property
     def pivoted_names(self) -> Optional[tuple]:

@@ -10,11 +10,15 @@ Pipeline::
     fit = fit_glmer(problem, nAGQ=1, control=glmer_control())      # frozen MixedFit
 
 Modules: ``control`` (settings), ``problem`` (inputs), ``structure`` (theta -> Z Lambda
-pattern), ``factor`` (diagonal / batched blocks / Schur / sparse LU), ``system`` (A and
-R_X at given weights), ``pirls``, ``glmm_deviance`` (nAGQ = 0, Laplace, AGQ),
-``lmm_deviance`` (ML/REML), ``quadrature``, ``optimize`` (bounded quasi-Newton,
-deriv12), ``checks`` (lme4's convergence checks), ``results`` (records), ``fit``.
-Imports: rglm.formula, rglm.families, rglm.linalg, rglm.errors, numpy and scipy only.
+pattern), ``gram`` (the coupling block C' diag(w) C of several scalar terms: dense or
+by pairs), ``factor`` (diagonal / batched blocks / Schur / sparse LU), ``system`` (A and
+R_X at given weights), ``kernels`` (the family functions PIRLS calls, exact fast
+paths), ``pirls``, ``glmm_deviance`` (nAGQ = 0, Laplace, AGQ), ``lmm_deviance``
+(ML/REML), ``quadrature``, ``optimize`` (bounded quasi-Newton, deriv12), ``checks``
+(lme4's convergence checks), ``results`` (records), ``fit``, ``_threads`` (one BLAS
+thread while fitting).
+Imports: rglm.formula, rglm.families, rglm.linalg, rglm.errors, numpy, scipy and
+threadpoolctl only.
 """
 
 from .checks import SINGULAR_MESSAGE, ConvResult, check_conv, is_singular

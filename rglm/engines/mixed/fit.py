@@ -12,6 +12,7 @@ Nothing is printed or warned here: messages are data in the returned record
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any, Callable, Mapping, Optional, Union
 
 import numpy as np
@@ -27,7 +28,7 @@ from .lmm_deviance import LmmDeviance
 from .optimize import deriv12, minimize_bounded, newton_polish
 from .problem import MixedProblem
 from .results import DevComp, MixedFit, OptInfo
-from .system import fixed_block
+from .system import factor_at, fixed_block
 
 __all__ = ["fit_glmer", "fit_lmer"]
 
@@ -111,6 +112,19 @@ def _cond_var(problem: MixedProblem, theta, factor, sigma: float) -> tuple:
     Ts = problem.structure.tmats(theta)
     return tuple(sigma * sigma * np.einsum("ab,kbc,dc->kad", T, B, T)
                  for T, B in zip(Ts, blocks))
+
+
+def _glmm_cond_var(problem: MixedProblem, theta, sqrtw, sigma: float) -> tuple:
+    """:func:`_cond_var` at a GLMM's final state: A refactored at the weights of the
+    last PIRLS solve (the same numbers as that solve's factor)."""
+    st = problem.structure
+    return _cond_var(problem, theta, factor_at(st, st.zlambda(theta), sqrtw), sigma)
+
+
+def _lmm_cond_var(problem: MixedProblem, REML: bool, theta, sigma: float) -> tuple:
+    """:func:`_cond_var` at an LMM's theta (A refactored)."""
+    state = LmmDeviance(problem, REML=REML).solve(theta)
+    return _cond_var(problem, theta, state.factor, sigma)
 
 
 def _hessian_vcov(H: np.ndarray, ntheta: int):
@@ -293,7 +307,8 @@ def _fit_glmer(problem, nAGQ, control, start, progress) -> MixedFit:
         u=res.u, b=st.b_of_u(theta, res.u), deviance=float(fval), devcomp=devcomp,
         sigma=sigma, use_sc=use_sc, eta=res.eta, mu=res.mu, vcov=vcov, vcov_rx=vcov_rx,
         vcov_method=method, vcov_warnings=vwarn,
-        cond_var=_cond_var(problem, theta, res.factor, sigma), RX=RX, singular=singular,
+        cond_var_fn=partial(_glmm_cond_var, problem, theta, res.sqrtw, sigma), RX=RX,
+        singular=singular,
         optinfo=optinfo, xnames=problem.xnames, theta_names=st.reterms.theta_names,
         lower=lower_t)
     _report(progress, "done", deviance=fit.deviance, evaluations=dev.evaluations,
@@ -424,7 +439,8 @@ def _fit_lmer(problem, REML, control, start, progress) -> MixedFit:
         kind="lmer", nAGQ=1, REML=bool(REML), theta=theta, beta=state.beta, u=state.u, b=b,
         deviance=state.deviance, devcomp=devcomp, sigma=sigma, use_sc=True, eta=eta, mu=eta,
         vcov=vcov, vcov_rx=vcov, vcov_method="RX", vcov_warnings=(),
-        cond_var=_cond_var(problem, theta, state.factor, sigma), RX=state.RX,
+        cond_var_fn=partial(_lmm_cond_var, problem, bool(REML), theta, sigma),
+        RX=state.RX,
         singular=is_singular(theta, lower), optinfo=optinfo, xnames=problem.xnames,
         theta_names=st.reterms.theta_names, lower=lower)
     _report(progress, "done", deviance=fit.deviance, evaluations=dev.evaluations,

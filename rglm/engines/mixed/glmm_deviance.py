@@ -27,8 +27,9 @@ import numpy as np
 
 from rglm.errors import RError
 
+from ._threads import single_blas_thread
 from .kernels import kernel_for
-from .pirls import PirlsResult, pirls
+from .pirls import PirlsResult, pirls, start_state
 from .problem import MixedProblem
 from .quadrature import gh_rule
 
@@ -89,6 +90,7 @@ class GlmmDeviance:
         self.evaluations = 0
         self._u_prev: Optional[np.ndarray] = None
         self._beta_prev: Optional[np.ndarray] = None
+        self._start: Optional[tuple] = None  # (lp0, pirls.start_state at it)
         self._aic_shift = _aic_shift(problem)
         self.kernel = kernel_for(problem)
 
@@ -117,9 +119,13 @@ class GlmmDeviance:
     def _run(self, theta: np.ndarray, beta: Optional[np.ndarray]) -> PirlsResult:
         if self.lp0 is None:
             raise RError("the deviance function has not been initialised")
-        res = pirls(self.problem, theta, self.lp0, beta, tol=self.tol, maxit=self.maxit,
-                    exact=self.exact, u_prev=self._u_prev, beta_prev=self._beta_prev,
-                    kernel=self.kernel)
+        if self._start is None or self._start[0] is not self.lp0:
+            self._start = (self.lp0, start_state(self.problem, self.lp0, self.kernel))
+        with single_blas_thread():  # small dense factorisations (see _threads)
+            res = pirls(self.problem, theta, self.lp0, beta, tol=self.tol,
+                        maxit=self.maxit, exact=self.exact, u_prev=self._u_prev,
+                        beta_prev=self._beta_prev, kernel=self.kernel,
+                        start=self._start[1])
         self._u_prev = res.u
         if beta is None:
             self._beta_prev = res.beta

@@ -55,6 +55,11 @@ class _BinomialLogit(_FamilyKernel):
         self._y_pos = y[self._pos]
         self._1my_neg = (1 - y)[self._neg]
         self._2w = 2 * self.w
+        # 0/1 responses: y log(y/mu) + (1-y) log((1-y)/(1-mu)) is log(1/mu) or
+        # log(1/(1-mu)) -- the same operations on the same numbers (y = 1 and 1 - y = 1
+        # multiply exactly, the other term is R's exact 0), without gathers and scatters.
+        self._binary = bool(np.all((y == 0) | (y == 1)))
+        self._is_one = y == 1
 
     def linkinv(self, eta):
         with np.errstate(over="ignore"):
@@ -76,6 +81,13 @@ class _BinomialLogit(_FamilyKernel):
         return mu * (1 - mu)
 
     def dev_resids(self, mu):
+        if self._binary:
+            t = np.subtract(1, mu)
+            np.copyto(t, mu, where=self._is_one)
+            np.divide(1.0, t, out=t)
+            np.log(t, out=t)
+            t *= self._2w
+            return t
         out = np.zeros(len(mu))
         a = np.divide(self._y_pos, mu[self._pos])
         np.log(a, out=a)

@@ -19,10 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.linalg as sla
 import scipy.sparse as sp
 
-from .factor import SCHUR_MAX, DiagFactor, SchurFactor, factorize
+from ._threads import single_blas_thread
+from .factor import SCHUR_MAX, DiagFactor, SchurFactor, cho_solve, factorize
+from .gram import CouplingGram
 from .problem import MixedProblem
 from .system import fixed_block, sizes_of
 
@@ -84,6 +85,10 @@ class LmmDeviance:
 
     def solve(self, theta) -> LmmState:
         """The PLS solution and the profiled deviance at theta."""
+        with single_blas_thread():  # small dense factorisations (see _threads)
+            return self._solve(theta)
+
+    def _solve(self, theta) -> LmmState:
         theta = np.asarray(theta, dtype=np.float64)
         st = self.problem.structure
         if self._scalar is not None:
@@ -106,7 +111,7 @@ class LmmDeviance:
             UtWy = np.asarray(LamT @ self.ZtWy)
         RX, AinvUtWX = fixed_block(factor, UtWX, self.XtWX)
         cu = factor.solve(UtWy)
-        beta = sla.cho_solve((RX, False), self.XtWy - UtWX.T @ cu, check_finite=False)
+        beta = cho_solve(RX, self.XtWy - UtWX.T @ cu)
         u = cu - AinvUtWX @ beta
         # At the PLS solution r^2 = y'Wy - beta'X'Wy - u'U'Wy (normal equations).
         pwrss = self.ytWy - float(beta @ self.XtWy) - float(u @ UtWy)
@@ -135,10 +140,9 @@ class _ScalarTerms:
         A11 = t1^2 c + 1 (diagonal),  B = A11^-1/2 t1 C diag(lambda2),
         S = lambda2 lambda2' o (G - C' diag(t1^2 / A11) C) + I.
 
-    ``C' diag(v) C`` is a sum over the rows j of C of v_j times the outer product of row
-    j: its (k, l, j, C_jk C_jl) terms are listed once, and each theta costs one
-    weighted ``bincount`` into the dense q2 x q2 matrix (MixedModels.jl forms the same
-    block update; here n does not appear either).
+    ``C' diag(v) C`` is formed by :class:`.gram.CouplingGram` (one BLAS product when C
+    is dense enough, one weighted ``bincount`` over C's row-wise pairs otherwise); n
+    does not appear (MixedModels.jl forms the same block update).
     """
 
     def __init__(self, ZtWZ: sp.spmatrix, q1: int):
@@ -147,30 +151,22 @@ class _ScalarTerms:
         self.c = A.diagonal()[:q1]
         C = A[:q1, q1:].tocsr()
         C.sort_indices()
-        self.C = C
         self.q2 = A.shape[0] - q1
         self.G = A[q1:, q1:].toarray()
-        m = np.diff(C.indptr)
-        row_of = np.repeat(np.arange(q1), m)
-        counts = m[row_of]
-        a = np.repeat(np.arange(C.nnz), counts)
-        offset = np.arange(a.size) - np.repeat(np.cumsum(counts) - counts, counts)
-        b = np.repeat(C.indptr[row_of], counts) + offset
-        self._kl = C.indices[a].astype(np.int64) * self.q2 + C.indices[b]
-        self._prod = C.data[a] * C.data[b]
-        self._row = row_of[a]
-        self._crow = row_of
+        rows = np.repeat(np.arange(q1), np.diff(C.indptr))
+        self.coupling = CouplingGram(rows, C.indices, q1, self.q2, data=C.data.copy())
+        self._lead = None  # the second term's size if its block of S is diagonal
 
     def factor(self, theta: np.ndarray, sizes: tuple) -> SchurFactor:
         t1 = theta[0]
         lam2 = np.repeat(theta[1:], [q for q, _ in sizes[1:]])
         d1 = t1 * t1 * self.c + 1.0
-        v = t1 * t1 / d1
-        M = np.bincount(self._kl, weights=self._prod * v[self._row],
-                        minlength=self.q2 * self.q2).reshape(self.q2, self.q2)
+        l1 = np.sqrt(d1)
+        B, M = self.coupling.scaled_gram(t1 / l1)
         S = (self.G - M) * np.outer(lam2, lam2)
         S[np.diag_indices_from(S)] += 1.0
-        l1 = np.sqrt(d1)
-        B = self.C.copy()
-        B.data = B.data * (t1 / l1)[self._crow] * lam2[B.indices]
-        return SchurFactor.from_parts(l1, B, S, sizes)
+        B = B * lam2 if isinstance(B, np.ndarray) else B.scale_columns(lam2)
+        if self._lead is None:
+            k2 = sizes[1][0]
+            self._lead = k2 if self.coupling.at_most_one_below(k2) else 0
+        return SchurFactor.from_parts(l1, B, S, sizes, self._lead)

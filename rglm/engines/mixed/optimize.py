@@ -3,7 +3,7 @@
 R: lme4 minimises with ``minqa::bobyqa`` (glmer stage 1), its own ``Nelder_Mead``
 (glmer stage 2) and NLopt's BOBYQA (lmer); scipy has none of them.
 
-rglm's choice (measured in bench/mixed_engine.py, reported in NEWS): BFGS on the
+rglm's choice (timed with bench/mixed_bench.py, reported in NEWS): BFGS on the
 parameters divided by a scale (1 for theta; for beta the standard errors of the stage-1
 fit, so the variables are of unit curvature), with central-difference gradients, then a
 Newton polish with lme4's finite-difference Hessian (``deriv12``), which the convergence
@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
-from scipy.optimize import minimize
 
 __all__ = ["OptResult", "deriv12", "minimize_bounded", "newton_polish"]
 

@@ -25,16 +25,15 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-import scipy.linalg as sla
-import scipy.sparse as sp
 
 from rglm.errors import RError
 
+from .factor import cho_solve
 from .kernels import kernel_for
 from .problem import MixedProblem
 from .system import factor_at, fixed_block
 
-__all__ = ["PirlsResult", "pirls", "MAX_HALVINGS"]
+__all__ = ["PirlsResult", "pirls", "start_state", "MAX_HALVINGS"]
 
 MAX_HALVINGS = 20
 """lme4's ``maxstephalfit``."""
@@ -88,10 +87,26 @@ def _weights(problem: MixedProblem, kern, eta: np.ndarray, mu: np.ndarray):
     return mueta, sqrtw
 
 
+def start_state(problem: MixedProblem, lp0: np.ndarray, kernel=None) -> tuple:
+    """What PIRLS's first iteration computes from the stored linear predictor alone:
+    (eta, mu, sqrtw, sqrtw^2, (y - mu) / mu_eta) at eta = offset + lp0.
+
+    Every evaluation of a stage starts from the same lp0 (rule 1 of the module doc), so
+    the deviance function computes this once per lp0 and passes it in (``start``): the
+    same numbers, by the same operations, without 5 passes over n per evaluation.
+    """
+    fam = kernel_for(problem) if kernel is None else kernel
+    eta = problem.offset + lp0
+    mu = fam.linkinv(eta)
+    mueta, sqrtw = _weights(problem, fam, eta, mu)
+    return eta, mu, sqrtw, sqrtw * sqrtw, (problem.y - mu) / mueta
+
+
 def pirls(problem: MixedProblem, theta: np.ndarray, lp0: np.ndarray,
           beta: Optional[np.ndarray] = None, *, tol: float = 1e-7, maxit: int = 100,
           exact: bool = False, u_prev: Optional[np.ndarray] = None,
-          beta_prev: Optional[np.ndarray] = None, kernel=None) -> PirlsResult:
+          beta_prev: Optional[np.ndarray] = None, kernel=None,
+          start: Optional[tuple] = None) -> PirlsResult:
     """Conditional modes at theta: u only (``beta`` given) or u and beta jointly.
 
     R: ``glmerLaplace(pp, resp, nAGQ, tol, maxit)`` with ``uOnly = nAGQ > 0``.
@@ -114,6 +129,8 @@ def pirls(problem: MixedProblem, theta: np.ndarray, lp0: np.ndarray,
         evaluation's values; zeros at the start).
     kernel : optional
         The family's functions for this response (:func:`.kernels.kernel_for`).
+    start : tuple, optional
+        :func:`start_state` at ``lp0`` (computed here when omitted).
 
     Raises
     ------
@@ -123,13 +140,14 @@ def pirls(problem: MixedProblem, theta: np.ndarray, lp0: np.ndarray,
         converge in (maxit) iterations``.
     """
     fam = kernel_for(problem) if kernel is None else kernel
-    X, y, w = problem.X, problem.y, problem.weights
+    X, y = problem.X, problem.y
     structure = problem.structure
     joint = beta is None
     U = structure.zlambda(theta)
     off = problem.offset if joint else problem.offset + X @ beta
-    eta = problem.offset + lp0
-    mu = fam.linkinv(eta)
+    if start is None:
+        start = start_state(problem, lp0, fam)
+    eta, mu = start[0], start[1]
     u_old = np.zeros(structure.q) if u_prev is None else u_prev
     b_old = np.zeros(problem.p) if beta_prev is None else beta_prev
     b_cur = b_old if joint else beta
@@ -140,17 +158,20 @@ def pirls(problem: MixedProblem, theta: np.ndarray, lp0: np.ndarray,
     devsum = np.nan
     it = 0
     for it in range(1, maxit + 1):
-        mueta, sqrtw = _weights(problem, fam, eta, mu)
-        wz = sqrtw * sqrtw * ((eta - off) + (y - mu) / mueta)
+        if it == 1:
+            sqrtw, sw2, resid = start[2], start[3], start[4]
+        else:
+            mueta, sqrtw = _weights(problem, fam, eta, mu)
+            sw2, resid = sqrtw * sqrtw, (y - mu) / mueta
+        wz = sw2 * ((eta - off) + resid)
         factor = factor_at(structure, U, sqrtw)
         Utr = U.rmatvec(wz)
         if joint:
-            WX = X * (sqrtw * sqrtw)[:, None]
+            WX = X * sw2[:, None]
             UtWX = U.rmatmat(WX)
             RX, AinvUtWX = fixed_block(factor, UtWX, X.T @ WX)
             cu = factor.solve(Utr)
-            b_new = sla.cho_solve((RX, False), X.T @ wz - UtWX.T @ cu,
-                                  check_finite=False)
+            b_new = cho_solve(RX, X.T @ wz - UtWX.T @ cu)
             u_new = cu - AinvUtWX @ b_new
         else:
             u_new = factor.solve(Utr)

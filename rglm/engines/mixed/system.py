@@ -10,12 +10,11 @@ vector passes, no sparse products); otherwise ``U' W U + I`` is one sparse produ
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg as sla
 import scipy.sparse as sp
 
 from rglm.errors import RError
 
-from .factor import BlockFactor, DiagFactor, SchurFactor, factorize
+from .factor import BlockFactor, DiagFactor, SchurFactor, cholesky, factorize
 from .structure import Structure
 
 __all__ = ["factor_at", "fixed_block", "sizes_of"]
@@ -56,27 +55,25 @@ def factor_at(structure: Structure, U, sqrtw: np.ndarray):
 
 def _scalar_factor(pt, v: np.ndarray, sizes: tuple) -> SchurFactor:
     """The Schur factor of A = V'V + I for scalar terms (V = W^1/2 Z Lambda, n x K):
-    A11, C, G and C' A11^-1 C by ``bincount`` over the fixed pattern (no sparse
-    products, whose set-up costs more than the arithmetic on these sizes)."""
+    A11 and G by ``bincount`` over the fixed pattern, C and C' A11^-1 C by the
+    coupling block's own rule (:mod:`.gram`) -- no sparse products, whose set-up costs
+    more than the arithmetic on these sizes."""
     q1, q2 = pt.q1, pt.q2
     v1, rest = v[:, 0], v[:, 1:]
     d1 = np.bincount(pt.code1, weights=v1 * v1, minlength=q1) + 1.0
     cdata = np.bincount(pt.c_pos, weights=(v1[:, None] * rest).ravel(), minlength=pt.nnz)
-    K1 = rest.shape[1]
-    G = np.zeros(q2 * q2)
-    for a in range(K1):
-        for b in range(a, K1):
-            key = pt.rest_cols[:, a] * q2 + pt.rest_cols[:, b]
-            G += np.bincount(key, weights=rest[:, a] * rest[:, b], minlength=q2 * q2)
-    G = G.reshape(q2, q2)
-    G = G + G.T - np.diag(np.diag(G))
-    M = np.bincount(pt.pair_kl, weights=cdata[pt.pair_a] * cdata[pt.pair_b]
-                    / d1[pt.pair_row], minlength=q2 * q2).reshape(q2, q2)
-    S = G - M
-    S[np.diag_indices_from(S)] += 1.0
+    ia, ib = pt.pair_cols
+    g = np.bincount(pt.g_inv, weights=(rest[:, ia] * rest[:, ib]).ravel(),
+                    minlength=len(pt.g_flat))
+    S = np.zeros(q2 * q2)
+    S[pt.g_flat] = g
+    S[pt.g_mirror] = g  # G is symmetric; pairs a <= b list each entry once
+    S = S.reshape(q2, q2)
     l1 = np.sqrt(d1)
-    B = sp.csr_matrix((cdata / l1[pt.c_row], pt.c_indices, pt.c_indptr), shape=(q1, q2))
-    return SchurFactor.from_parts(l1, B, S, sizes)
+    B, M = pt.coupling.scaled_gram(1.0 / l1, cdata)
+    S -= M
+    S[np.diag_indices_from(S)] += 1.0
+    return SchurFactor.from_parts(l1, B, S, sizes, pt.lead)
 
 
 def fixed_block(factor, UtWX: np.ndarray, XtWX: np.ndarray):
@@ -88,10 +85,7 @@ def fixed_block(factor, UtWX: np.ndarray, XtWX: np.ndarray):
     AinvUtWX = factor.solve(UtWX)
     M = XtWX - UtWX.T @ AinvUtWX
     M = (M + M.T) / 2.0
-    try:
-        RX = sla.cholesky(M, lower=False, check_finite=False)
-    except sla.LinAlgError:
-        raise RError("Downdated VtV is not positive definite") from None
-    if not np.all(np.isfinite(RX)):
+    RX = cholesky(M, lower=False)
+    if RX is None or not np.all(np.isfinite(RX)):
         raise RError("Downdated VtV is not positive definite")
     return RX, AinvUtWX

@@ -33,6 +33,7 @@ from rglm.inference.step import step_class
 from rglm.inference.update import update
 from rglm.models.bigglm.frontend import BIGGLM_FORMALS, bigglm
 from rglm.models.bigglm.result import BigGLM, anova_bigglm, predict_bigglm, summary_bigglm
+from rglm.models.glm.history import irls_history_glm
 from rglm.models.glm.loglik import loglik_from_aic
 from rglm.models.glm.methods import coef, formula, terms
 from rglm.models.glm.result import bind_methods
@@ -105,6 +106,7 @@ _METHODS = {
     # MASS's dropterm.default/addterm.default: R dispatches a bigglm fit to them
     generics.dropterm: dropterm_default, generics.addterm: addterm_default,
     generics.residuals: _no_values("residuals"), generics.fitted: _no_values("fitted values"),
+    generics.irls_history: irls_history_glm,
 }
 
 for _generic, _method in _METHODS.items():

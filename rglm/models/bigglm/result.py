@@ -30,9 +30,11 @@ from rglm.formula.design import model_matrix
 from rglm.formula.frame import model_frame
 from rglm.formula.response import model_offset
 from rglm.formula.terms import delete_response
+from rglm.models.glm.history import history_frame
 from rglm.models.glm.summary import GLMSummary, dispersion_from_pearson, summary_from_qr
 from rglm.render.anova import anova_models_heading
 from rglm.render.rframes import as_r
+from rglm.render.display import Tabled
 
 __all__ = ["BigGLM", "DroppedRows", "BigGLMPrediction", "summary_bigglm",
            "predict_bigglm", "anova_bigglm"]
@@ -63,7 +65,7 @@ class DroppedRows:
 
 
 @dataclass(frozen=True, eq=False)
-class BigGLM:
+class BigGLM(Tabled):
     """A GLM fitted by :func:`rglm.bigglm` (R: ``biglm::bigglm``, with glm's numbers).
 
     Attributes
@@ -118,6 +120,13 @@ class BigGLM:
     def coef(self) -> pd.Series:
         """R: ``coef(fit)``."""
         return self.coefficients.copy()
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """The IRLS iterations, one row each (a pass over the data each), without the
+        working weights' summary, which would need every row at once; see
+        :func:`rglm.models.glm.history.history_frame`."""
+        return history_frame(self.fit.history, self.fit.xnames)
 
     @property
     def family(self):
@@ -198,6 +207,19 @@ class BigGLM:
 
     def _repr_pretty_(self, p, cycle) -> None:  # IPython
         p.text(self.__str__())
+
+    def format(self, digits: Optional[int] = None) -> str:
+        """R's ``print(fit)`` text (glm's ``print.glm``, as ``str(fit)``)."""
+        from rglm.models.glm.result import format_glm_fit
+
+        return format_glm_fit(self, digits)
+
+    def table_page(self, floatfmt: Optional[str] = None, digits: Optional[int] = None,
+                   signif_stars: bool = True):
+        """What ``print(fit)`` shows, as a table (``to_markdown()``, Jupyter's HTML)."""
+        from rglm.models.glm.result import glm_fit_page
+
+        return glm_fit_page(self, digits, floatfmt)
 
 
 # -- summary ------------------------------------------------------------------------------

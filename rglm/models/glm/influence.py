@@ -30,8 +30,8 @@ from scipy.linalg import solve_triangular
 from rglm.errors import RError
 from rglm.linalg.qr import QR, chol2inv, qr_qy
 from rglm.formula.deparse import deparse
-from rglm.render.display import Printed
-from rglm.render.influence import format_infl, format_infl_summary
+from rglm.render.display import Tabled
+from rglm.render.influence import format_infl, format_infl_summary, infl_page
 from rglm.render.rformat import DBL_EPSILON
 from rglm.models.glm.result import r_row_names
 from rglm.models.glm.residuals import deviance_residuals, naresid, pearson_residuals
@@ -295,7 +295,7 @@ def covratio(fit) -> pd.Series:
 # ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, eq=False, repr=False)
-class InfluenceMeasures(Printed):
+class InfluenceMeasures(Tabled):
     """R's ``influence.measures(fit)`` (class ``"infl"``).
 
     Attributes
@@ -345,6 +345,13 @@ class InfluenceMeasures(Printed):
         return format_infl(self.infmat.to_numpy(dtype=float), list(self.infmat.columns),
                            r_row_names(self.infmat.index), self.influential,
                            deparse(self.call), na=self._na(), digits=digits)
+
+    def table_page(self, floatfmt: Optional[str] = None, digits: Optional[int] = None,
+                   signif_stars: bool = True):
+        """What ``print()`` shows, as a table (``to_markdown()``, Jupyter's HTML)."""
+        return infl_page(self.infmat.to_numpy(dtype=float), list(self.infmat.columns),
+                         r_row_names(self.infmat.index), self.influential,
+                         deparse(self.call), na=self._na(), digits=digits)
 
     def format_summary(self, digits: Optional[int] = None) -> str:
         """R: ``summary(influence.measures(fit))`` — the flagged rows only (``digits``

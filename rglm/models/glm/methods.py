@@ -29,6 +29,7 @@ from rglm.models.glm import (anova, confint, drop1, dropterm, influence, loglik,
                              profile, residuals, sandwich, summary)
 from rglm.models.glm.car_anova import Anova_glm
 from rglm.models.glm.frontend import GLM_FORMALS, glm
+from rglm.models.glm.history import irls_history_glm
 from rglm.models.glm.residuals import naresid, napredict
 from rglm.models.glm.result import GLM
 from rglm.models.glm.summary import estimate_dispersion
@@ -184,6 +185,7 @@ _METHODS = {
     generics.influence_measures: influence.influence_measures,
     generics.tidy: broom.tidy_glm, generics.glance: broom.glance_glm,
     generics.augment: broom.augment_glm,
+    generics.irls_history: irls_history_glm,
 }
 
 for _generic, _method in _METHODS.items():

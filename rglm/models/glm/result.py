@@ -29,9 +29,10 @@ from rglm.inference.confint import confint_default
 from rglm.inference.loglik import AIC, BIC
 from rglm.inference.sandwich import vcovCL, vcovHC
 from rglm.inference.mass_step import stepAIC
+from rglm.models.glm.history import history_frame
 from rglm.inference.step import step
-from rglm.render.display import Printed
-from rglm.render.glm import format_glm
+from rglm.render.display import Tabled
+from rglm.render.glm import format_glm, glm_page
 from rglm.render.rframes import as_r
 
 __all__ = ["GLM", "format_glm_fit", "n_deleted", "r_row_names", "bind_methods"]
@@ -64,6 +65,17 @@ def format_glm_fit(fit, digits: Optional[int] = None) -> str:
                       df_residual=fit.df_residual, null_deviance=fit.null_deviance,
                       deviance=fit.deviance, aic=fit.aic, n_deleted=n_deleted(fit.na_action),
                       digits=digits)
+
+
+def glm_fit_page(fit, digits: Optional[int] = None, floatfmt: Optional[str] = None):
+    """What :func:`format_glm_fit` prints, as a table page for markdown/HTML
+    (:func:`rglm.render.glm.glm_page`)."""
+    coef = fit.coefficients
+    return glm_page(call_lines=deparse(fit.call), coef_names=list(coef.index),
+                    coef_values=coef.to_numpy(), df_null=fit.df_null,
+                    df_residual=fit.df_residual, null_deviance=fit.null_deviance,
+                    deviance=fit.deviance, aic=fit.aic, n_deleted=n_deleted(fit.na_action),
+                    digits=digits, floatfmt=floatfmt)
 
 # R component names (with dots) → attribute names, in the order R lists them.
 R_COMPONENTS = (
@@ -105,7 +117,7 @@ class QRInfo:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class GLM(Printed):
+class GLM(Tabled):
     """A fitted generalised linear model. R: an object of class ``c("glm", "lm")``.
 
     Created by :func:`rglm.glm`; never modified after creation. ``print(fit)`` prints what
@@ -276,6 +288,13 @@ class GLM(Printed):
         mm = self.model_matrix
         return pd.DataFrame(mm.x, index=self.row_names, columns=list(mm.colnames))
 
+    @property
+    def history(self) -> pd.DataFrame:
+        """The IRLS iterations, one row each (not an R component: R's ``glm.control(trace =
+        TRUE)`` prints the deviances and keeps nothing); see
+        :func:`rglm.models.glm.history.history_frame`. A new frame at each access."""
+        return history_frame(self.fit.history, self.fit.xnames)
+
     @cached_property
     def formula(self) -> str:
         """The model formula as R deparses it (``counts ~ outcome + treatment``)."""
@@ -313,6 +332,11 @@ class GLM(Printed):
         """The text of R's ``print.glm`` (``print(fit)``, ``str(fit)``, ``repr(fit)``);
         ``digits`` defaults to R's ``max(3, getOption("digits") - 3)``."""
         return format_glm_fit(self, digits)
+
+    def table_page(self, floatfmt: Optional[str] = None, digits: Optional[int] = None,
+                   signif_stars: bool = True):
+        """What ``print(fit)`` shows, as a table (``to_markdown()``, Jupyter's HTML)."""
+        return glm_fit_page(self, digits, floatfmt)
 
 
 # ---- R's generics as methods ------------------------------------------------------------

@@ -29,8 +29,9 @@ __all__ = ["fixef_mer", "sigma_mer", "vcov_mer", "logLik_mer", "deviance_mer", "
 _REML_DEVIANCE = ("deviance() is deprecated for REML fits; use REMLcrit for the REML "
                   "criterion or deviance(.,REML=FALSE) for deviance calculated at the REML "
                   "fit")
+# lme4 pastes its threshold 1e-4 into the text, as R prints it: "1e-04".
 _HESS_DIFFER = ("variance-covariance matrix computed from finite-difference Hessian\n"
-                "and from RX differ by >0.0001: consider 'use.hessian=TRUE'")
+                "and from RX differ by >1e-04: consider 'use.hessian=TRUE'")
 
 
 def fixef_mer(fit: MerMod) -> pd.Series:

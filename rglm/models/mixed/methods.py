@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rglm import generics
+from rglm.inference.broom_mixed import augment_mer, glance_mer, tidy_mer
 from rglm.inference.loglik import AIC, BIC
 from rglm.inference.update import update
 from rglm.models.glm.result import generic_method
@@ -28,7 +29,7 @@ from rglm.models.mixed.anova import anova_mer, drop1_mer, extractAIC_mer
 from rglm.models.mixed.frontend import GLMER_FORMALS, LMER_FORMALS, glmer, lmer
 from rglm.models.mixed.getme import getME_mer
 from rglm.models.mixed.predict import fitted_mer, predict_mer, residuals_mer, simulate_mer
-from rglm.models.mixed.printing import format_fit
+from rglm.models.mixed.printing import fit_page, format_fit
 from rglm.models.mixed.result import GlmerMod, LmerMod, MerMod
 from rglm.models.mixed.summary import summary_mer
 
@@ -78,6 +79,8 @@ _METHODS = {
     generics.formula_of: _formula, generics.terms: _terms, generics.weights: weights_mer,
     generics.model_frame: _model_frame, generics.model_matrix: _model_matrix,
     generics.update: update, generics.refit: _refit,
+    # broom.mixed's tidiers (issue #13)
+    generics.tidy: tidy_mer, generics.glance: glance_mer, generics.augment: augment_mer,
 }
 
 for _generic, _method in _METHODS.items():
@@ -85,6 +88,7 @@ for _generic, _method in _METHODS.items():
 del _generic, _method
 
 MerMod.format = format_fit
+MerMod.table_page = fit_page
 
 for _name, (_function, _r_name) in {
         "summary": (generics.summary, "summary"), "anova": (generics.anova, "anova"),

@@ -26,7 +26,7 @@ from rglm.formula.deparse import deparse1
 from rglm.formula.frame import model_frame
 from rglm.formula.parse import parse_formula
 from rglm.formula.response import model_offset
-from rglm.formula.terms import Terms, terms as make_terms
+from rglm.formula.terms import terms as make_terms
 from rglm.formula.values import is_factor
 from rglm.models.mixed.result import MerMod, pad_excluded
 

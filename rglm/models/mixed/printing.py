@@ -13,9 +13,9 @@ from rglm.formula.deparse import deparse
 from rglm.models.mixed.accessors import (VarCorr_mer, df_residual_mer, fixef_mer,
                                          logLik_mer, ngrps_mer)
 from rglm.models.mixed.result import MerMod
-from rglm.render.mixed import AicTable, CallText, WarnInfo, format_mermod
+from rglm.render.mixed import AicTable, CallText, WarnInfo, format_mermod, mermod_page
 
-__all__ = ["call_text", "aic_table", "warn_info", "format_fit", "family_link"]
+__all__ = ["call_text", "aic_table", "warn_info", "format_fit", "fit_page", "family_link"]
 
 
 def call_text(fit: MerMod) -> CallText:
@@ -68,3 +68,16 @@ def format_fit(fit: MerMod, digits: int = 4) -> str:
         fit.title, fit.r_class, family, link, call_text(fit), aic_table(fit),
         VarCorr_mer(fit).data, list(groups.index), list(groups.to_numpy()), fit.n,
         list(beta.index), beta.to_numpy(), fit.fit_messages, warn_info(fit), digits)
+
+
+def fit_page(fit: MerMod, floatfmt=None, digits=None, signif_stars: bool = True) -> list:
+    """What ``print(fit)`` shows, as tables for markdown/HTML
+    (:func:`rglm.render.mixed.mermod_page`; ``floatfmt`` is not used: lme4's digits)."""
+    family, link = family_link(fit)
+    groups = ngrps_mer(fit)
+    beta = fixef_mer(fit)
+    return mermod_page(
+        fit.title, fit.r_class, family, link, call_text(fit), aic_table(fit),
+        VarCorr_mer(fit).data, list(groups.index), list(groups.to_numpy()), fit.n,
+        list(beta.index), beta.to_numpy(), fit.fit_messages, warn_info(fit),
+        4 if digits is None else digits)

@@ -20,14 +20,14 @@ from typing import Mapping, Optional
 import numpy as np
 import pandas as pd
 
-from rglm.render.display import Printed
-from rglm.render.mixed import format_ranef
+from rglm.render.display import Tabled
+from rglm.render.mixed import format_ranef, ranef_page
 
 __all__ = ["Ranef", "CoefMer", "ranef_of", "coef_of"]
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class Ranef(Printed):
+class Ranef(Tabled):
     """``ranef(fit)``: grouping factor -> DataFrame of conditional modes (rows: levels,
     columns: random effects). A read-only mapping; ``print()`` gives R's
     ``print(ranef(fit))``; :meth:`as_data_frame` is R's ``as.data.frame(ranef(fit,
@@ -102,6 +102,10 @@ class Ranef(Printed):
         """R: ``print(ranef(fit))``."""
         return format_ranef(self.frames, self.cond_var is not None)
 
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True) -> list:
+        """What ``print()`` shows, as tables for markdown/HTML (one per grouping factor)."""
+        return ranef_page(self.frames, self.cond_var is not None)
+
 
 def ranef_of(reterms, b: np.ndarray, cond_var: Optional[tuple]) -> Ranef:
     """The Ranef of modes ``b`` (lme4's layout: per term, level-major) and per-term
@@ -128,7 +132,7 @@ def ranef_of(reterms, b: np.ndarray, cond_var: Optional[tuple]) -> Ranef:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class CoefMer(Printed):
+class CoefMer(Tabled):
     """``coef(fit)``: grouping factor -> DataFrame of per-level coefficients (the fixed
     effects plus that level's random effects). R: ``coef.merMod`` (class ``coef.mer``)."""
 
@@ -155,6 +159,10 @@ class CoefMer(Printed):
     def format(self) -> str:
         """R: ``print(coef(fit))``."""
         return format_ranef(self.frames, False)
+
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True) -> list:
+        """What ``print()`` shows, as tables for markdown/HTML (one per grouping factor)."""
+        return ranef_page(self.frames, False)
 
 
 def coef_of(fixef: pd.Series, re: Mapping) -> CoefMer:

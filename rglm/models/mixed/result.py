@@ -28,7 +28,7 @@ from rglm.formula import ast
 from rglm.formula.deparse import deparse1
 from rglm.formula.design import ModelSpec
 from rglm.formula.frame import ModelFrame
-from rglm.render.display import Printed
+from rglm.render.display import Tabled
 
 __all__ = ["MerMod", "GlmerMod", "LmerMod", "method_title", "pad_excluded"]
 
@@ -70,7 +70,7 @@ def pad_excluded(values: np.ndarray, frame: ModelFrame) -> pd.Series:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class MerMod(Printed):
+class MerMod(Tabled):
     """A fitted mixed model. R: class ``merMod``.
 
     Attributes
@@ -210,7 +210,8 @@ class MerMod(Printed):
         """The grouping factors' names (R: ``names(fit@flist)``)."""
         return self._flist_names
 
-    # ``format(digits=4)`` (R's print.merMod) is attached by rglm.models.mixed.methods,
+    # ``format(digits=4)`` (R's print.merMod) and ``table_page()`` (its tables for
+    # markdown/HTML) are attached by rglm.models.mixed.methods,
     # which sees the printing code: this module stays below it.
 
 

@@ -24,8 +24,7 @@ from rglm.models.mixed.printing import aic_table, call_text, family_link, warn_i
 from rglm.models.mixed.result import MerMod
 from rglm.render.display import Tabled
 from rglm.render.mixed import AicTable, CallText, VarCorrData, WarnInfo, \
-    format_summary_mermod
-from rglm.render.tables import coef_page
+    format_summary_mermod, summary_mermod_page
 from rglm.report import message
 
 __all__ = ["MerModSummary", "summary_mer", "COR_MAX"]
@@ -102,10 +101,14 @@ class MerModSummary(Tabled):
             abbreviate(rn, 11), abbreviate(rn, 6), self.fit_messages, self.warn,
             digits=digits, signif_stars=signif_stars)
 
-    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True):
-        """The coefficient table for markdown/HTML."""
-        return coef_page(self.coefficients, 4 if digits is None else digits, floatfmt,
-                         signif_stars)
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True) -> list:
+        """The printout's tables for markdown/HTML
+        (:func:`rglm.render.mixed.summary_mermod_page`; no correlation block)."""
+        return summary_mermod_page(
+            self.title, self.r_class, self.family, self.link, self.call, self.aictab,
+            self.residual_quantiles, self.varcor, list(self.ngrps.index),
+            list(self.ngrps.to_numpy()), self.nobs, self.coefficients, self.fit_messages,
+            self.warn, 4 if digits is None else digits, floatfmt, signif_stars)
 
 
 def _cov2cor(V: pd.DataFrame) -> pd.DataFrame:

@@ -18,8 +18,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from rglm.render.display import Printed
-from rglm.render.mixed import VarCorrData, format_varcorr
+from rglm.render.display import Tabled
+from rglm.render.mixed import VarCorrData, format_varcorr, varcorr_page
 
 __all__ = ["VarCorrMer", "varcorr_of", "make_names_unique"]
 
@@ -56,7 +56,7 @@ def make_names_unique(names: Sequence[str]) -> list[str]:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class VarCorrMer(Printed):
+class VarCorrMer(Tabled):
     """The estimated covariance matrices of the random effects, term by term.
 
     R: a ``VarCorr.merMod`` object. ``print()`` gives R's ``print(VarCorr(fit))``
@@ -122,6 +122,11 @@ class VarCorrMer(Printed):
     def format(self, digits: int = 5, comp: Sequence[str] = ("Std.Dev.",)) -> str:
         """R: ``print(VarCorr(fit), digits = 5, comp = "Std.Dev.")``."""
         return format_varcorr(self.data, digits, tuple(comp))
+
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True):
+        """What ``print()`` shows (digits 5, standard deviations), as a table for
+        markdown/HTML."""
+        return varcorr_page(self.data, 5 if digits is None else digits)
 
 
 def varcorr_of(tmats: Sequence[np.ndarray], groups: Sequence[str],

@@ -31,9 +31,10 @@ from scipy import special, stats
 
 from rglm.engines.em import evaluate
 from rglm.models.mixture.summary import wald_columns
-from rglm.render.display import Printed
-from rglm.render.stata import (StataRow, format_coef_table, format_margins_table,
-                               format_nobs_header)
+from rglm.render.display import Tabled
+from rglm.render.stata import (StataRow, coef_table_header, format_coef_table,
+                               format_margins_table, format_nobs_header,
+                               margins_table_header, stata_page)
 
 __all__ = ["Margins", "lcprob", "lcmean", "lcprob_jacobian", "lcmean_jacobian"]
 
@@ -46,7 +47,7 @@ def _ci_names(level: float) -> tuple[str, str]:
 
 
 @dataclass(frozen=True, repr=False)
-class Margins(Printed):
+class Margins(Tabled):
     """Stata's ``estat lcprob`` / ``estat lcmean`` table.
 
     Attributes
@@ -90,9 +91,9 @@ class Margins(Printed):
     def se(self) -> bool:
         return self.V is not None
 
-    def format(self) -> str:
-        """Stata's printout (:mod:`rglm.render.stata`)."""
-        head = format_nobs_header(self.title, self.nobs) + "\n\n"
+    def _rows(self) -> tuple[list, str]:
+        """The table's rows, and which table they make: ``"margins"`` (class
+        probabilities, or margins without standard errors) or ``"coef"``."""
         t = self.table
         lo_name, hi_name = _ci_names(self.level)
         if self.depvar is None:
@@ -101,7 +102,7 @@ class Margins(Printed):
                 values = ((r["Margin"], r["Std. err."], r[lo_name], r[hi_name]) if self.se
                           else (r["Margin"],))
                 rows.append(StataRow("level", str(cls), values))
-            return head + format_margins_table(rows, level=self.level, se=self.se)
+            return rows, "margins"
         rows = []
         for cls, r in t.iterrows():
             if rows:
@@ -115,10 +116,26 @@ class Margins(Printed):
             else:
                 values = (r["Margin"], r["Std. err."], None, None, r[lo_name], r[hi_name])
             rows.append(StataRow("coef", self.depvar, values))
-        if not self.se:
-            return head + format_margins_table(rows, level=self.level, se=False)
+        return rows, "margins" if not self.se else "coef"
+
+    def format(self) -> str:
+        """Stata's printout (:mod:`rglm.render.stata`)."""
+        head = format_nobs_header(self.title, self.nobs) + "\n\n"
+        rows, table = self._rows()
+        if table == "margins":
+            return head + format_margins_table(rows, level=self.level, se=self.se)
         return head + format_coef_table(rows, coef_title="Margin", level=self.level,
                                         vcetype="Delta-method")
+
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True):
+        """The table for markdown/HTML under the title line (Stata's display formats;
+        the arguments are not used)."""
+        rows, table = self._rows()
+        header = (margins_table_header(self.level, self.se) if table == "margins" else
+                  coef_table_header("Margin", self.level, "Delta-method"))
+        heading = [self.title, format_nobs_header("", self.nobs).strip()]
+        return stata_page(rows, header, table,
+                          heading=heading + (["Delta-method"] if self.se else []))
 
 
 def _delta(jac: np.ndarray, vcov: np.ndarray) -> np.ndarray:

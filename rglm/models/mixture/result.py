@@ -20,13 +20,13 @@ from rglm.engines.em import MixtureFitRecord
 from rglm.formula.design import ModelSpec
 from rglm.models.mixture.family import FamilySpec
 from rglm.models.mixture.names import ANCILLARY_DISPLAY
-from rglm.render.display import Printed
+from rglm.render.display import Tabled
 
 __all__ = ["FMM"]
 
 
 @dataclass(frozen=True, repr=False)
-class FMM(Printed):
+class FMM(Tabled):
     """A fitted mixture of ``k`` GLMs (Stata's ``fmm k: glm``).
 
     Attributes
@@ -205,3 +205,9 @@ class FMM(Printed):
         from rglm.models.mixture.summary import summary_fmm
 
         return summary_fmm(self, eform=eform, level=level).format()
+
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True) -> list:
+        """The printout's tables for markdown/HTML (:meth:`FMMSummary.table_page`)."""
+        from rglm.models.mixture.summary import summary_fmm
+
+        return summary_fmm(self).table_page()

@@ -20,8 +20,8 @@ import pandas as pd
 from rglm.callerenv import caller_namespace
 from rglm.errors import RError
 from rglm.models.mixture.frontend import fit_fmm
-from rglm.render.display import Printed
-from rglm.render.stata import format_ic_table
+from rglm.render.display import Tabled
+from rglm.render.stata import IC_TABLE_HEADER, format_ic_table, ic_rows, stata_page
 from rglm.report import cat
 
 __all__ = ["FmmSelection", "fmm_select"]
@@ -30,7 +30,7 @@ CRITERIA = ("BIC", "AIC")
 
 
 @dataclass(frozen=True, repr=False)
-class FmmSelection(Printed):
+class FmmSelection(Tabled):
     """The fits of several numbers of classes and their information criteria.
 
     Attributes
@@ -64,6 +64,15 @@ class FmmSelection(Printed):
         t = self.table
         return format_ic_table([f"k={k}" for k in t.index], t["nobs"], t["loglik"], t["df"],
                                t["AIC"], t["BIC"])
+
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True):
+        """The table for markdown/HTML (Stata's display formats)."""
+        t = self.table
+        rows = ic_rows([f"k={k}" for k in t.index], t["nobs"], t["loglik"], t["df"],
+                       t["AIC"], t["BIC"])
+        return stata_page(rows, IC_TABLE_HEADER, "ic", heading=[
+            "Akaike's information criterion and Bayesian information criterion"],
+            footer=["Note: BIC uses N = number of observations. See [R] IC note."])
 
 
 def _starts_at_best(fit) -> int:

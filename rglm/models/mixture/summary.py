@@ -28,9 +28,9 @@ from typing import Optional
 import numpy as np
 from scipy import stats
 
-from rglm.render.display import Printed
-from rglm.render.stata import (StataRow, format_coef_table, format_g, format_lines,
-                               format_nobs_header)
+from rglm.render.display import Tabled
+from rglm.render.stata import (StataRow, coef_table_header, format_coef_table, format_g,
+                               format_lines, format_nobs_header, stata_page)
 
 __all__ = ["FMMSummary", "summary_fmm", "wald_columns"]
 
@@ -61,7 +61,7 @@ def _name(term: str) -> str:
 
 
 @dataclass(frozen=True, repr=False)
-class FMMSummary(Printed):
+class FMMSummary(Tabled):
     """The tables of Stata's ``fmm`` output, as numbers (``format()`` lays them out).
 
     Attributes
@@ -106,6 +106,24 @@ class FMMSummary(Printed):
                                            coef_title="exp(b)" if self.eform
                                            else "Coefficient"))
         return "\n".join(parts)
+
+    def table_page(self, floatfmt=None, digits=None, signif_stars: bool = True) -> list:
+        """The printout's tables for markdown/HTML: the class probabilities under the
+        header lines, then each class's table under its ``Class:``/``Response:`` lines
+        (Stata's display formats; the arguments are not used)."""
+        head = ["Finite mixture model", format_nobs_header("", self.nobs).strip(),
+                f"Log likelihood = {format_g(self.loglik, 10).strip()}"]
+        head += [f"({i}) {c}" for i, c in enumerate(self.constraints or (), start=1)]
+        if self.cluster_line:
+            head.append(self.cluster_line.strip())
+        pages = [stata_page(self.lcprob_rows,
+                            coef_table_header(level=self.level, vcetype=self.vcetype),
+                            heading=head)]
+        title = "exp(b)" if self.eform else "Coefficient"
+        for lines, rows in self.classes:
+            pages.append(stata_page(rows, coef_table_header(title, self.level, self.vcetype),
+                                    heading=format_lines(lines).split("\n")))
+        return pages
 
 
 def _coef_row(label: str, b: float, se: float, level: float, fixed: bool,

@@ -77,6 +77,8 @@ def test_fixef_theta_sigma(case, fit, assert_close):
 
 
 @MODELS
+# vcov(use_hessian=False)'s warning is lme4's; test_vcov.py checks it against R.
+@pytest.mark.filterwarnings("ignore:variance-covariance matrix computed from finite")
 def test_vcov_and_standard_errors(case, fit, assert_close):
     """Hessian-based for glmer where current lme4 computes derivatives (fewer than 1e4
     rows, 20 parameters, not singular), else RX-based; tolerance ``se`` (the estimates
