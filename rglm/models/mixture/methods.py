@@ -35,6 +35,7 @@ from rglm.models.mixture.margins import lcmean, lcprob
 from rglm.models.mixture.predict import predict_fmm
 from rglm.models.mixture.result import FMM
 from rglm.models.mixture.summary import FMMSummary, summary_fmm
+from rglm.models.mixture.tidy import glance_fmm, tidy_fmm
 
 __all__ = ["coef_fmm", "vcov_fmm", "logLik_fmm", "nobs_fmm", "confint_fmm", "fitted_fmm",
            "residuals_fmm", "formula_fmm", "summary_fmm"]
@@ -115,7 +116,7 @@ _METHODS = {
     generics.nobs: nobs_fmm, generics.confint: confint_fmm,
     generics.summary: summary_method, generics.predict: predict_fmm,
     generics.fitted: fitted_fmm, generics.residuals: residuals_fmm,
-    generics.formula_of: formula_fmm,
+    generics.formula_of: formula_fmm, generics.tidy: tidy_fmm, generics.glance: glance_fmm,
 }
 
 for _generic, _method in _METHODS.items():
