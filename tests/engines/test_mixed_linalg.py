@@ -139,16 +139,20 @@ def test_scalar_terms_factor_against_the_sparse_system(design):
     np.testing.assert_allclose(got, np.diag(inv), rtol=1e-9)
 
 
-@pytest.mark.parametrize("formula", ["y ~ 1 + (1 | g)", "y ~ 1 + (x | g)"])
-def test_single_term_products_against_the_sparse_matrix(formula):
-    """U u, U' r and U' M for one term (bincounts over the grouping codes) equal the
-    products with U = Z Lambda as a sparse matrix."""
+@pytest.mark.parametrize("formula", ["y ~ 1 + (1 | g)", "y ~ 1 + (x | g)",
+                                     "y ~ 1 + (1 | g) + (1 | h)",
+                                     "y ~ 1 + (x | g) + (1 | h)"])
+def test_products_against_the_sparse_matrix(formula):
+    """U u, U' r and U' M -- one term, several scalar terms (gathers and bincounts over
+    the grouping codes) or a general structure (CSR) -- equal the products with
+    U = Z Lambda as a sparse matrix."""
     rng = np.random.default_rng(5)
     n = 300
     d = pd.DataFrame({"y": rng.integers(0, 2, n).astype(float), "x": rng.normal(size=n),
-                      "g": [f"g{i}" for i in rng.integers(0, 17, n)]})
+                      "g": [f"g{i}" for i in rng.integers(0, 17, n)],
+                      "h": [f"h{i}" for i in rng.integers(0, 9, n)]})
     st = _problem(formula, d).structure
-    theta = np.array([0.8, -0.3, 0.5])[:st.ntheta]
+    theta = np.array([0.8, -0.3, 0.5, 1.2])[:st.ntheta]
     U = st.zlambda(theta)
     S = U.tocsr().toarray()
     u, r, M = rng.normal(size=st.q), rng.normal(size=n), rng.normal(size=(n, 3))

@@ -52,12 +52,13 @@ def cholesky(a: np.ndarray, lower: bool) -> "np.ndarray | None":
 def tri_solve(L: np.ndarray, b: np.ndarray, *, lower: bool = True,
               trans: bool = False) -> np.ndarray:
     """L^-1 b (L'^-1 b with ``trans``) for a triangular L; b a vector or a matrix."""
-    return lapack.dtrtrs(L, b, lower=int(lower), trans=int(trans))[0]
+    x = lapack.dtrtrs(L, b.reshape(len(b), -1), lower=int(lower), trans=int(trans))[0]
+    return x.reshape(b.shape)
 
 
 def cho_solve(R: np.ndarray, b: np.ndarray) -> np.ndarray:
     """(R'R)^-1 b for an upper Cholesky factor R."""
-    return lapack.dpotrs(R, b, lower=0)[0]
+    return lapack.dpotrs(R, b.reshape(len(b), -1), lower=0)[0].reshape(b.shape)
 
 
 def _not_pd() -> RError:

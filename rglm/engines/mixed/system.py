@@ -72,7 +72,7 @@ def _scalar_factor(pt, v: np.ndarray, sizes: tuple) -> SchurFactor:
     l1 = np.sqrt(d1)
     B, M = pt.coupling.scaled_gram(1.0 / l1, cdata)
     S -= M
-    S[np.diag_indices_from(S)] += 1.0
+    S.flat[::q2 + 1] += 1.0  # the diagonal
     return SchurFactor.from_parts(l1, B, S, sizes, pt.lead)
 
 

@@ -26,24 +26,10 @@ from rglm.render.mixed import format_ranef, ranef_page
 __all__ = ["Ranef", "CoefMer", "ranef_of", "coef_of"]
 
 
-@dataclass(frozen=True, repr=False, eq=False)
-class Ranef(Tabled):
-    """``ranef(fit)``: grouping factor -> DataFrame of conditional modes (rows: levels,
-    columns: random effects). A read-only mapping; ``print()`` gives R's
-    ``print(ranef(fit))``; :meth:`as_data_frame` is R's ``as.data.frame(ranef(fit,
-    condVar = TRUE))``.
-
-    Attributes
-    ----------
-    frames : tuple of (str, pandas.DataFrame)
-        Per grouping factor, in lme4's order.
-    cond_var : tuple or None
-        Per grouping factor, the conditional covariance blocks of each of its terms:
-        ``((columns, array (levels, p, p)), ...)``; None when ``condVar = False``.
-    """
-
-    frames: tuple
-    cond_var: Optional[tuple] = field(default=None, repr=False)
+class _ByFactor:
+    """A read-only mapping grouping factor -> DataFrame over ``self.frames`` (pairs), as
+    R's list returned by ``ranef()``/``coef()``: ``x["herd"]`` (a copy), ``keys()``,
+    ``items()``, iteration over the names."""
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         for key, frame in self.frames:
@@ -62,6 +48,27 @@ class Ranef(Tabled):
 
     def items(self) -> list:
         return [(k, f.copy()) for k, f in self.frames]
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Ranef(_ByFactor, Tabled):
+    """``ranef(fit)``: grouping factor -> DataFrame of conditional modes (rows: levels,
+    columns: random effects). A read-only mapping; ``print()`` gives R's
+    ``print(ranef(fit))``; :meth:`as_data_frame` is R's ``as.data.frame(ranef(fit,
+    condVar = TRUE))``.
+
+    Attributes
+    ----------
+    frames : tuple of (str, pandas.DataFrame)
+        Per grouping factor, in lme4's order.
+    cond_var : tuple or None
+        Per grouping factor, the conditional covariance blocks of each of its terms:
+        ``((columns, array (levels, p, p)), ...)``; None when ``condVar = False``.
+    """
+
+    frames: tuple
+    cond_var: Optional[tuple] = field(default=None, repr=False)
+
 
     def values(self) -> list:
         return [f.copy() for _, f in self.frames]
@@ -132,29 +139,12 @@ def ranef_of(reterms, b: np.ndarray, cond_var: Optional[tuple]) -> Ranef:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class CoefMer(Tabled):
+class CoefMer(_ByFactor, Tabled):
     """``coef(fit)``: grouping factor -> DataFrame of per-level coefficients (the fixed
     effects plus that level's random effects). R: ``coef.merMod`` (class ``coef.mer``)."""
 
     frames: tuple
 
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        for key, frame in self.frames:
-            if key == name:
-                return frame.copy()
-        raise KeyError(name)
-
-    def __iter__(self):
-        return (k for k, _ in self.frames)
-
-    def __len__(self) -> int:
-        return len(self.frames)
-
-    def keys(self) -> list:
-        return [k for k, _ in self.frames]
-
-    def items(self) -> list:
-        return [(k, f.copy()) for k, f in self.frames]
 
     def format(self) -> str:
         """R: ``print(coef(fit))``."""

@@ -47,13 +47,14 @@ def method_title(glmm: bool, REML: bool, nAGQ: int) -> str:
     return f"{kind} mixed model fit by {how}"
 
 
-def pad_excluded(values: np.ndarray, frame: ModelFrame) -> pd.Series:
+def pad_excluded(values: np.ndarray, frame: ModelFrame, every: bool = False) -> pd.Series:
     """A vector by row of the model frame as R returns it: indexed by the frame's row
     labels and, for ``na.exclude``, padded with NaN at the rows the NA action dropped
-    (R: ``naresid``/``napredict``)."""
+    (R: ``naresid``/``napredict``). With ``every``, padded for any NA action (omit too):
+    a table by row of the data."""
     s = pd.Series(np.asarray(values, dtype=np.float64), index=frame.row_names)
     na = frame.na_action
-    if na is None or na.kind != "exclude":
+    if na is None or (na.kind != "exclude" and not every):
         return s
     n = len(values) + len(na.positions)
     out = np.full(n, np.nan)

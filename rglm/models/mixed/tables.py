@@ -28,7 +28,7 @@ from scipy import stats
 from rglm.errors import RError
 from rglm.models.mixed.accessors import (VarCorr_mer, fixef_mer, ranef_mer, vcov_mer)
 from rglm.models.mixed.predict import residual_values
-from rglm.models.mixed.result import MerMod
+from rglm.models.mixed.result import MerMod, pad_excluded
 from rglm.render.display import Tabled
 from rglm.render.mixed import format_data_frame
 from rglm.render.rformat import format_real
@@ -198,23 +198,7 @@ def _rank_descending(values: np.ndarray, rel: float = 1e-10) -> np.ndarray:
 
 def _pad_all(values: np.ndarray, fit: MerMod) -> pd.Series:
     """By row of the data: NaN at every row the NA action dropped (omit or exclude)."""
-    frame = fit.frame
-    s = pd.Series(np.asarray(values, dtype=float), index=frame.row_names)
-    na = frame.na_action
-    if na is None:
-        return s
-    n = len(values) + len(na.positions)
-    out = np.full(n, np.nan)
-    kept = np.ones(n, dtype=bool)
-    kept[na.positions] = False
-    out[kept] = s.to_numpy()
-    labels = np.empty(n, dtype=object)
-    labels[kept] = np.asarray(frame.row_names, dtype=object)
-    labels[na.positions] = np.asarray(na.labels, dtype=object)
-    index = pd.Index(list(labels))
-    if pd.api.types.is_integer_dtype(frame.row_names.dtype):
-        index = index.astype(frame.row_names.dtype)
-    return pd.Series(out, index=index)
+    return pad_excluded(values, fit.frame, every=True)
 
 
 def diagnostics(fit: MerMod) -> MixedTable:
