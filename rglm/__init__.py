@@ -115,6 +115,11 @@ _EXPORTS = {
     # mixed models (issue #9)
     "glmer": "rglm.models.mixed.frontend",
     "lmer": "rglm.models.mixed.frontend",
+    # Stata's meglm (issue #11)
+    "meglm": "rglm.models.meglm.frontend",
+    "estat_icc": "rglm.models.meglm.methods",
+    "estat_sd": "rglm.models.meglm.methods",
+    "MeglmFit": "rglm.models.meglm.result",
     "glmer_control": "rglm.engines.mixed.control",
     "lmer_control": "rglm.engines.mixed.control",
     "GlmerMod": "rglm.models.mixed.result",

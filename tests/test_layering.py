@@ -49,7 +49,8 @@ LAYERS = {
 #: order inside a package whose sub-packages build on each other
 SUBLAYERS = {
     "engines": {"irls": 1, "chunked": 2, "em": 2, "mixed": 1, "lowess": 1},
-    "models": {"call": 1, "glm": 2, "negbin": 3, "bigglm": 3, "mixed": 3, "mixture": 3},
+    "models": {"call": 1, "glm": 2, "negbin": 3, "bigglm": 3, "mixed": 3, "mixture": 3,
+               "meglm": 4},
 }
 
 

@@ -5,7 +5,7 @@
 #
 # Usage (from anywhere):  tests/reference/regenerate.sh
 # Needs Rscript with jsonlite, MASS, lme4, sandwich, lmtest, statmod, car, broom,
-# broom.mixed and lattice.  The UTF-8 locale makes sQuote() print
+# broom.mixed, lattice and ordinal.  The UTF-8 locale makes sQuote() print
 # R's curly quotes, as an R user sees them.
 # make_datasets.R also needs mlmRev (Contraception, for make_mixed.R).
 set -euo pipefail

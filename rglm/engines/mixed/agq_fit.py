@@ -1,10 +1,23 @@
 """Maximum likelihood over (theta, beta[, sigma]) with the quadrature log likelihood.
 
 R: ``glmer(..., nAGQ = K)``'s stage 2 (lme4 optimises (theta, beta) jointly with
-Nelder-Mead, here with L-BFGS-B on finite-difference gradients) without lme4's
-restriction to one scalar term; Stata: ``meglm``'s maximisation (which uses Newton
-steps with analytic derivatives; this is the engine's plain optimiser, not Stata's
-iteration log).
+Nelder-Mead) without lme4's restriction to one scalar term; Stata: ``meglm``'s
+maximisation (not its iteration log).
+
+Two optimisers:
+
+* analytic (one grouping factor or two nested ones, binomial/poisson/gaussian, more
+  than one node): Stata's scheme -- adapt the nodes at the current parameters,
+  maximise the rule with the nodes held fixed by L-BFGS-B on its exact gradient
+  (:mod:`.agq_gradient`, :mod:`.agq_gradient_nested`), re-adapt there, and repeat
+  until a refresh no longer moves the parameters -- then a few corrections from that
+  fixed point to the adaptive rule's own optimum, the numeric optimiser's (finite
+  differences of the adaptive value at the end only: 2 adaptations per parameter and
+  correction; see :func:`_fit_analytic`);
+* numeric (the Laplace approximation, one node, other families): L-BFGS-B on
+  finite-difference gradients of the adaptive log likelihood itself.  The Laplace
+  approximation's value depends on the parameters through its curvature, which a
+  frozen one-node rule ignores, hence no analytic path for it.
 
 Starting values are lme4's: theta from the structure (1 on Lambda's diagonal), beta
 from the joint PIRLS at that theta (``GlmmDeviance.initialize``, lme4's nAGQ = 0
@@ -22,6 +35,8 @@ from scipy import optimize
 
 from rglm.errors import RError
 
+from .agq_gradient import GRADIENT_FAMILIES, FrozenLevel
+from .agq_gradient_nested import FrozenNesting
 from .agq_vector import QuadLik, marginal_loglik
 from .glmm_deviance import GlmmDeviance
 from .problem import MixedProblem
@@ -29,6 +44,18 @@ from .problem import MixedProblem
 __all__ = ["QuadFit", "fit_quadrature"]
 
 _INFEASIBLE = 1e100
+
+GRADIENTS = ("auto", "analytic", "numeric")
+
+#: Refreshes of the adaptive nodes before the analytic optimiser gives up.
+_OUTER_MAXIT = 50
+#: A refresh that moves no (scaled) parameter by more than this ends the iterations.
+_OUTER_XTOL = 1e-7
+#: Corrections towards the adaptive rule's own optimum, and the move that ends them.
+_CORRECTIONS = 10
+_CORRECTION_XTOL = 1e-6
+#: Central-difference step (optimiser's scale) of the adaptive log likelihood.
+_FD_STEP = 1e-4
 
 
 @dataclass(frozen=True)
@@ -46,6 +73,12 @@ class QuadFit:
     message : str
         The optimiser's.
     evaluations : int
+        Log-likelihood evaluations (frozen-rule ones and adaptations for the analytic
+        optimiser).
+    gradient : str
+        ``"analytic"`` or ``"numeric"``: the optimiser used.
+    refreshes : int
+        Adaptations of the nodes by the analytic optimiser (0 for the numeric one).
     """
 
     theta: np.ndarray = field(repr=False)
@@ -55,14 +88,29 @@ class QuadFit:
     converged: bool
     message: str
     evaluations: int
+    gradient: str = "numeric"
+    refreshes: int = 0
 
     @property
     def loglik(self) -> float:
         return self.lik.loglik
 
 
+def _analytic_applies(problem: MixedProblem, intmethod: str, intpoints) -> bool:
+    """One grouping factor or two (nested: marginal_loglik checks), a family with a
+    score, and a rule of more than one node."""
+    st = problem.structure
+    if len({t.group for t in st.terms}) > 2 or problem.family is None \
+            or problem.family.family not in GRADIENT_FAMILIES:
+        return False
+    return intmethod == "ghermite" or (intmethod in ("mvaghermite", "mcaghermite")
+                                       and isinstance(intpoints, (int, np.integer))
+                                       and not isinstance(intpoints, bool)
+                                       and intpoints > 1)
+
+
 def fit_quadrature(problem: MixedProblem, *, intmethod: str = "mvaghermite",
-                   intpoints: int = 7, start=None) -> QuadFit:
+                   intpoints: int = 7, start=None, gradient: str = "auto") -> QuadFit:
     """Maximise :func:`.agq_vector.marginal_loglik` over the parameters.
 
     R: ``glmer(formula, data, family, nAGQ = intpoints)`` (stage 2); Stata: ``meglm``.
@@ -73,7 +121,22 @@ def fit_quadrature(problem: MixedProblem, *, intmethod: str = "mvaghermite",
     intmethod, intpoints : as :func:`.agq_vector.marginal_loglik`.
     start : array, optional
         (theta, beta[, log sigma]) to start from.
+    gradient : {"auto", "analytic", "numeric"}
+        ``"auto"``: analytic where it applies (see the module doc), else numeric.
+
+    Raises
+    ------
+    RError
+        ``gradient="analytic"`` where it does not apply; as ``marginal_loglik``.
     """
+    if gradient not in GRADIENTS:
+        raise RError(f"gradient must be one of {', '.join(map(repr, GRADIENTS))}")
+    analytic = _analytic_applies(problem, intmethod, intpoints)
+    if gradient == "analytic" and not analytic:
+        raise RError("analytic gradients need one grouping factor or two nested ones, "
+                     "a binomial, poisson or gaussian response, and more than one "
+                     "integration point")
+    analytic = analytic and gradient != "numeric"
     st = problem.structure
     nt, p = st.ntheta, problem.p
     gaussian = problem.family is not None and problem.family.family == "gaussian"
@@ -98,24 +161,118 @@ def fit_quadrature(problem: MixedProblem, *, intmethod: str = "mvaghermite",
         return marginal_loglik(problem, x[:nt], x[nt:nt + p], intmethod=intmethod,
                                intpoints=intpoints, sigma=sigma)
 
-    def objective(x) -> float:
+    bounds = [(None if np.isinf(lo) else lo, None) for lo in st.lower]
+    bounds += [(None, None)] * (len(start) - nt)
+    if analytic:
+        return _fit_analytic(problem, lik, start * scale, scale, bounds, intpoints,
+                             intmethod)
+    return _fit_numeric(lik, start * scale, scale, bounds, nt, p, gaussian)
+
+
+def _infeasible_safe(lik):
+    """-2 log L, or :data:`_INFEASIBLE` where the modes are out of reach."""
+
+    def objective(y) -> float:
         # A trial step far out (a coefficient of a wide-ranging covariate moved by 1)
         # can put eta in the hundreds, where the conditional modes are out of reach
         # (Newton on exp(eta) moves eta by ~1 per step): such a point counts as
         # infeasible, and the line search steps back from it.
         try:
-            value = -2.0 * lik(x).loglik
+            value = -2.0 * lik(y).loglik
         except RError:
             return _INFEASIBLE
         return value if np.isfinite(value) else _INFEASIBLE
 
-    bounds = [(None if np.isinf(lo) else lo, None) for lo in st.lower]
-    bounds += [(None, None)] * (len(start) - nt)
-    opt = optimize.minimize(objective, start * scale, method="L-BFGS-B",
-                            bounds=bounds,
+    return objective
+
+
+def _fit_numeric(lik, y0, scale, bounds, nt, p, gaussian) -> QuadFit:
+    """L-BFGS-B on finite-difference gradients of the adaptive log likelihood."""
+    opt = optimize.minimize(_infeasible_safe(lik), y0, method="L-BFGS-B", bounds=bounds,
                             options={"ftol": 1e-14, "gtol": 1e-8, "maxiter": 2000})
     x = opt.x / scale
     return QuadFit(theta=x[:nt], beta=x[nt:nt + p],
                    sigma=float(np.exp(x[nt + p])) if gaussian else None, lik=lik(opt.x),
                    converged=bool(opt.success), message=str(opt.message),
-                   evaluations=int(opt.nfev))
+                   evaluations=int(opt.nfev), gradient="numeric")
+
+
+def _fit_analytic(problem, lik, y, scale, bounds, K, intmethod) -> QuadFit:
+    """Stata's scheme, then corrections to the adaptive rule's own optimum.
+
+    1. Adapt, maximise the rule with its nodes frozen (L-BFGS-B on the exact gradient),
+       re-adapt there, until a refresh moves no parameter by more than
+       :data:`_OUTER_XTOL` (on the optimiser's scale): Stata's fixed point.
+    2. There the frozen rule's gradient misses the terms through the nodes'
+       dependence on the parameters, small with the rule's error but not nothing
+       (1e-5 in log L for 5 points on groups of 15 Bernoulli rows). Central
+       differences of the adaptive log likelihood (2 adaptations per parameter, each
+       started from the current nodes) give the difference c between the two
+       gradients; maximising the frozen rule plus c'(y - y0) -- a quasi-Newton step
+       on the frozen rule's curvature -- lands on the adaptive optimum. Repeated until
+       it moves the parameters by less than :data:`_CORRECTION_XTOL`.
+
+    The reported log likelihood is :func:`.agq_vector.marginal_loglik`'s at the end.
+    """
+    first = lik(y)      # before the frozen rule: intpoints' guard speaks first
+    one_level = len({t.group for t in problem.structure.terms}) == 1
+    frozen = (FrozenLevel if one_level else FrozenNesting)(problem, int(K))
+    nt, p = frozen.ntheta, frozen.p
+    nodes = frozen.nodes_of(first, y / scale, intmethod)
+    evaluations = 1
+
+    def maximise(y0, nodes, shift):
+        def objective(yy) -> tuple:
+            value, grad = frozen.value_grad(yy / scale, *nodes)
+            if not (np.isfinite(value) and np.all(np.isfinite(grad))):
+                return _INFEASIBLE, np.zeros_like(yy)
+            return (-2.0 * value + shift @ (yy - y0), -2.0 * grad / scale + shift)
+
+        return optimize.minimize(objective, y0, jac=True, method="L-BFGS-B",
+                                 bounds=bounds,
+                                 options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 2000})
+
+    def correction(yy, nodes):
+        """Gradient of -2 log L (adaptive) minus the frozen rule's, at yy."""
+        h = _FD_STEP
+        G = np.empty(len(yy))
+        for j in range(len(yy)):      # one pass over the (few) parameters, not rows
+            e = np.zeros(len(yy))
+            e[j] = h
+            G[j] = -(frozen.adapted_value((yy + e) / scale, intmethod, *nodes)
+                     - frozen.adapted_value((yy - e) / scale, intmethod, *nodes)) / h
+        return G + 2.0 * frozen.value_grad(yy / scale, *nodes)[1] / scale
+
+    converged, message, refreshes = False, "", 0
+    shift = np.zeros(len(y))
+    stages = (("refresh", _OUTER_MAXIT, _OUTER_XTOL),
+              ("correct", _CORRECTIONS, _CORRECTION_XTOL))
+    if intmethod == "ghermite":
+        # fixed nodes: the frozen rule is the rule, its optimum the optimum
+        stages = (("refresh", 1, np.inf),)
+    try:
+        for stage, maxit, xtol in stages:
+            for _ in range(maxit):
+                if stage == "correct":
+                    shift = correction(y, nodes)
+                    evaluations += 2 * len(y)
+                opt = maximise(y, nodes, shift)
+                moved = float(np.max(np.abs(opt.x - y), initial=0.0))
+                y, message = opt.x, str(opt.message)
+                nodes = frozen.refresh(y / scale, intmethod, *nodes)
+                evaluations += int(opt.nfev) + 1
+                refreshes += 1
+                if moved < xtol * (1.0 + float(np.max(np.abs(y), initial=0.0))):
+                    break
+            else:
+                message = f"the adaptive optimum was not reached ({stage})"
+                break
+        else:
+            converged = bool(opt.success)
+    except RError as err:
+        message = f"the adaptive nodes could not be found: {err}"
+    x = y / scale
+    return QuadFit(theta=x[:nt], beta=x[nt:nt + p],
+                   sigma=float(np.exp(x[nt + p])) if frozen.gaussian else None,
+                   lik=lik(y), converged=converged, message=message,
+                   evaluations=evaluations + 1, gradient="analytic", refreshes=refreshes)

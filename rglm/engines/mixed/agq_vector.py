@@ -32,7 +32,7 @@ from rglm.errors import RError
 
 from .agq_level import INTMETHODS, check_intpoints, integrate_level, level_of
 from .agq_nested import nested_loglik
-from .agq_response import CondLik
+from .agq_response import cond_lik
 from .problem import MixedProblem
 
 __all__ = ["QuadLik", "marginal_loglik"]
@@ -97,7 +97,8 @@ def _nested_in(inner: np.ndarray, outer: np.ndarray) -> bool:
 
 
 def marginal_loglik(problem: MixedProblem, theta, beta, *, intmethod: str = "mvaghermite",
-                    intpoints: int = 7, sigma: Optional[float] = None) -> QuadLik:
+                    intpoints: int = 7, sigma: Optional[float] = None,
+                    aux=None) -> QuadLik:
     """The GLMM log likelihood integrated by (adaptive) Gauss-Hermite quadrature.
 
     R: ``glmer(..., nAGQ = intpoints, devFunOnly = TRUE)(c(theta, beta))`` (one scalar
@@ -107,7 +108,8 @@ def marginal_loglik(problem: MixedProblem, theta, beta, *, intmethod: str = "mva
     Parameters
     ----------
     problem : MixedProblem
-        binomial (Bernoulli or counts), poisson or gaussian family.
+        binomial (Bernoulli or counts), poisson or gaussian family, or meglm's ordinal
+        or nbinomial (:class:`~.agq_response.MeglmFamily`).
     theta : array
         lme4's covariance parameters (Lambda's lower-triangular entries, per term).
     beta : array (p,)
@@ -118,6 +120,9 @@ def marginal_loglik(problem: MixedProblem, theta, beta, *, intmethod: str = "mva
         Points per random-effect dimension (and per level when nested).
     sigma : float, optional
         The residual standard deviation of a gaussian response (required for it).
+    aux : array, optional
+        The extra parameters of a :class:`~.agq_response.MeglmFamily` response
+        (required for it): ordinal cutpoints, or nbinomial's log dispersion.
 
     Raises
     ------
@@ -140,7 +145,7 @@ def marginal_loglik(problem: MixedProblem, theta, beta, *, intmethod: str = "mva
     if len(levels) == 1:
         name, codes, V = levels[0]
         order = np.argsort(codes, kind="stable")
-        cl = CondLik(problem, order, sigma)
+        cl = cond_lik(problem, order, sigma, aux)
         level = level_of(V[order], codes[order])
         logl, a, S = integrate_level(cl, eta_fix[order][None, :], level, intmethod, K)
         groups = (name,)
@@ -155,7 +160,7 @@ def marginal_loglik(problem: MixedProblem, theta, beta, *, intmethod: str = "mva
                          "Laplace approximation of glmer)")
         # outer g1, inner g2: rows by (outer, inner)
         order = np.lexsort((c2, c1))
-        cl = CondLik(problem, order, sigma)
+        cl = cond_lik(problem, order, sigma, aux)
         logl, a, S = nested_loglik(cl, eta_fix[order], c1[order], V1[order], c2[order],
                                    V2[order], intmethod, K)
         groups = (g1, g2)
