@@ -94,8 +94,11 @@ def decode_column(desc: Any, array: Callable[[Any], np.ndarray]) -> Any:
         storage = desc.get("storage")
         if storage not in ("python", "pyarrow"):
             raise RError(f"cannot load: unknown string storage {storage!r}")
-        dtype = pd.StringDtype(storage=storage,
-                               na_value=np.nan if desc.get("na_nan") else pd.NA)
+        try:
+            dtype = pd.StringDtype(storage=storage,
+                                   na_value=np.nan if desc.get("na_nan") else pd.NA)
+        except TypeError:  # pandas < 2.3 has no NaN-valued variant: its string dtype
+            dtype = pd.StringDtype(storage=storage)
         return pd.array(_na_text(data, na, None), dtype=dtype)
     if kind == "masked":
         name = desc.get("dtype")

@@ -151,7 +151,8 @@ def test_analytic_fit_reaches_the_numeric_optimum(case, method):
     # the reported log likelihood is the adaptive one at the reported parameters
     x = np.concatenate([fast.theta, fast.beta]
                        + ([[np.log(fast.sigma)]] if fast.sigma is not None else []))
-    assert _adapted(problem, x, method, 5).loglik == fast.loglik
+    # the same sums in another order on other numpy versions: equal to the last bits
+    assert _adapted(problem, x, method, 5).loglik == pytest.approx(fast.loglik, rel=1e-13)
 
 
 def test_ghermite_fit_is_exact_in_one_pass(case):
@@ -259,4 +260,5 @@ def test_nested_analytic_fit_reaches_the_numeric_optimum(method):
     assert fast.gradient == "analytic" and fast.converged
     assert fast.loglik >= slow.loglik - 1e-6
     x = np.concatenate([fast.theta, fast.beta])
-    assert _adapted(problem, x, method, 3).loglik == fast.loglik
+    # the same sums in another order on other numpy versions: equal to the last bits
+    assert _adapted(problem, x, method, 3).loglik == pytest.approx(fast.loglik, rel=1e-13)

@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from rglm.formula.dtypes import CHARACTER  # pandas 2.2 turns None into "None" in "str"
 from rglm.render.display import Tabled
 from rglm.render.mixed import VarCorrData, format_varcorr, varcorr_page
 
@@ -115,8 +116,8 @@ class VarCorrMer(Tabled):
             grp.append("Residual"), var1.append(None), var2.append(None)
             vcov.append(d.residual ** 2), sdcor.append(d.residual)
         return pd.DataFrame({
-            "grp": pd.array(grp, dtype="str"), "var1": pd.array(var1, dtype="str"),
-            "var2": pd.array(var2, dtype="str"), "vcov": np.array(vcov, dtype=float),
+            "grp": pd.array(grp, dtype=CHARACTER), "var1": pd.array(var1, dtype=CHARACTER),
+            "var2": pd.array(var2, dtype=CHARACTER), "vcov": np.array(vcov, dtype=float),
             "sdcor": np.array(sdcor, dtype=float)})
 
     def format(self, digits: int = 5, comp: Sequence[str] = ("Std.Dev.",)) -> str:
