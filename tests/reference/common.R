@@ -279,3 +279,19 @@ models_used <- function(code, models) {
   ids <- vapply(models, `[[`, "", "id")
   ids[ids %in% all.names(parse(text = code))]
 }
+
+# The final fit a step()/stepAIC() selected: its formula, coefficients and deviance
+# (make_anova.R's step cases, make_mass.R's stepAIC cases).
+selected_fit_fields <- function(fit) {
+  list(formula = paste(deparse(formula(fit)), collapse = "\n"),
+       coef_names = I(names(coef(fit))),
+       coefficients = json_nums(coef(fit)),
+       deviance = json_num(deviance(fit)))
+}
+
+# step()'s `keep` matrix (NULL when no keep function was given), column by column.
+keep_record <- function(keep) {
+  if (is.null(keep)) return(NULL)
+  list(rownames = I(rownames(keep)),
+       columns = lapply(seq_len(ncol(keep)), function(j) json_nums(keep[, j])))
+}

@@ -455,20 +455,13 @@ case_record <- function(spec) {
   if (!is.null(res$error)) return(c(base, list(error = res$error)))
   value <- res$value
   if (spec$kind == "step") {
-    keep <- value$keep
     return(c(base, list(
       warnings = I(res$warnings),
       trace = if (length(res$output)) text_of(res$output) else "",
       table = table_record(value$anova),
-      heading = I(attr(value$anova, "heading")),
-      formula = paste(deparse(formula(value)), collapse = "\n"),
-      coef_names = I(names(coef(value))),
-      coefficients = json_nums(coef(value)),
-      deviance = json_num(deviance(value)),
-      fit_print = printed(print(value)),
-      keep = if (is.null(keep)) NULL else list(
-        rownames = I(rownames(keep)),
-        columns = lapply(seq_len(ncol(keep)), function(j) json_nums(keep[, j]))))))
+      heading = I(attr(value$anova, "heading"))),
+      selected_fit_fields(value),
+      list(fit_print = printed(print(value)), keep = keep_record(value$keep))))
   }
   if (!inherits(value, "anova")) stop(spec$id, ": not an anova table")
   c(base, list(

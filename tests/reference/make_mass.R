@@ -223,21 +223,14 @@ case_record <- function(spec) {
   value <- res$value
   base <- c(base, list(warnings = I(res$warnings), messages = I(res$messages)))
   if (spec$kind == "stepAIC") {
-    keep <- value$keep
     return(c(base, list(
       trace = if (length(res$output)) text_of(res$output) else "",
       table = table_record(value$anova),
       heading = I(attr(value$anova, "heading")),
-      anova_print = printed(print(value$anova)),
-      formula = paste(deparse(formula(value)), collapse = "\n"),
-      coef_names = I(names(coef(value))),
-      coefficients = json_nums(coef(value)),
-      deviance = json_num(deviance(value)),
-      theta = if (inherits(value, "negbin")) json_num(value$theta),
-      fit_print = printed(print(value)),
-      keep = if (is.null(keep)) NULL else list(
-        rownames = I(rownames(keep)),
-        columns = lapply(seq_len(ncol(keep)), function(j) json_nums(keep[, j]))))))
+      anova_print = printed(print(value$anova))),
+      selected_fit_fields(value),
+      list(theta = if (inherits(value, "negbin")) json_num(value$theta),
+           fit_print = printed(print(value)), keep = keep_record(value$keep))))
   }
   if (spec$kind == "dose.p") {
     if (!inherits(value, "glm.dose")) stop(spec$id, ": not a glm.dose")
