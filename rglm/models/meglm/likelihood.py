@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,8 +29,24 @@ from rglm.errors import RError
 from rglm.formula.bars import ReTerm, ReTerms, _lambdat, _sort_order, _theta_names
 
 
-__all__ = ["merged_reterms", "merged_problem", "MeglmLik", "level_nesting",
+__all__ = ["merged_reterms", "merged_problem", "MeglmLik", "MeglmParams", "level_nesting",
            "crossed_deviance"]
+
+
+class MeglmParams(NamedTuple):
+    """Stata's parameter vector x cut into its blocks (:meth:`MeglmLik.parts`).
+
+    ``beta`` the fixed effects; ``psis`` one array per level (its covariance
+    structure's parameters, :mod:`.covariance`); ``aux`` the family's own parameters
+    (ordinal cutpoints ``/cut1``..., nbinomial's ``/lnalpha`` or ``/lndelta``; an empty
+    array for the other families); ``sigma`` the gaussian residual SD (None otherwise;
+    x holds its log).
+    """
+
+    beta: np.ndarray
+    psis: list
+    aux: np.ndarray
+    sigma: Optional[float]
 
 
 def merged_reterms(reterms: ReTerms) -> tuple:
@@ -99,7 +115,9 @@ def level_nesting(reterms: ReTerms) -> Optional[tuple]:
 
 @dataclass(frozen=True)
 class MeglmLik:
-    """The log likelihood at Stata's parameters x = (beta, psi per level[, log sigma]).
+    """The log likelihood at Stata's parameters x = (beta, psi per level, aux[, log
+    sigma]); ``aux`` the family's own parameters (``naux`` of them: ordinal cutpoints,
+    nbinomial's log dispersion).
 
     Attributes
     ----------
@@ -113,6 +131,8 @@ class MeglmLik:
         Crossed factors: the Laplace approximation by lme4's PIRLS (Stata's rule).
     deviance : GlmmDeviance, optional
         lme4's Laplace deviance for crossed factors (:func:`crossed_deviance`).
+    naux : int
+        The number of the family's own parameters (0 for R's families).
     """
 
     problem: MixedProblem = field(repr=False)
@@ -121,6 +141,7 @@ class MeglmLik:
     intpoints: int
     crossed: bool
     deviance: Optional[GlmmDeviance] = field(default=None, repr=False, compare=False)
+    naux: int = 0
 
     @property
     def gaussian(self) -> bool:
@@ -128,20 +149,20 @@ class MeglmLik:
 
     @property
     def sizes(self) -> tuple:
-        """(p, parameters per level..., 1 or 0 for sigma)."""
+        """(p, parameters per level..., naux, 1 or 0 for sigma)."""
         return (self.problem.p,) + tuple(lv.nparam for lv in self.levels) + (
-            int(self.gaussian),)
+            self.naux, int(self.gaussian))
 
     @property
     def npar(self) -> int:
         return int(sum(self.sizes))
 
-    def split(self, x: np.ndarray) -> tuple:
-        """(beta, [psi per level], sigma or None)."""
+    def parts(self, x: np.ndarray) -> MeglmParams:
+        """x cut into (beta, [psi per level], aux, sigma or None)."""
         cuts = np.cumsum(self.sizes)[:-1]
-        parts = np.split(np.asarray(x, dtype=np.float64), cuts)
-        sigma = float(np.exp(parts[-1][0])) if self.gaussian else None
-        return parts[0], parts[1:-1], sigma
+        blocks = np.split(np.asarray(x, dtype=np.float64), cuts)
+        sigma = float(np.exp(blocks[-1][0])) if self.gaussian else None
+        return MeglmParams(blocks[0], blocks[1:-2], blocks[-2], sigma)
 
     def theta(self, psis, sigma) -> np.ndarray:
         """lme4's theta: each level's Cholesky factor, relative to sigma (gaussian)."""
@@ -156,13 +177,14 @@ class MeglmLik:
 
     def evaluate(self, x) -> QuadLik:
         """The integrated likelihood at x (quadrature over nested levels)."""
-        beta, psis, sigma = self.split(x)
+        beta, psis, aux, sigma = self.parts(x)
         theta = self.theta(psis, sigma)
         if sigma is not None:
             # the engine's gaussian theta is b's own scale (sigma a separate parameter)
             theta = theta * sigma
         return marginal_loglik(self.problem, theta, beta, intmethod=self.intmethod,
-                               intpoints=self.intpoints, sigma=sigma)
+                               intpoints=self.intpoints, sigma=sigma,
+                               aux=aux if self.naux else None)
 
     def loglik(self, x) -> float:
         """log L at x (-inf where the integral fails)."""
@@ -177,7 +199,7 @@ class MeglmLik:
         return value if np.isfinite(value) else -np.inf
 
     def _laplace_crossed(self, x) -> float:
-        beta, psis, _ = self.split(x)
+        beta, psis, _, _ = self.parts(x)
         try:
             value = -0.5 * self.deviance.laplace(self.theta(psis, None), beta)
         except (RError, np.linalg.LinAlgError):

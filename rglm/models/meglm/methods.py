@@ -87,7 +87,7 @@ def estat_icc(fit: MeglmFit, level: float = 95.0) -> pd.DataFrame:
     order = [index[i.group] for i in fit.levels_info]
 
     def iccs(x):
-        _, psis, _ = fit.lik.split(x)
+        psis = fit.lik.parts(x).psis
         v = np.array([np.exp(2.0 * psis[j][0]) for j in order])
         total = v.sum() + residual(x)
         return np.cumsum(v) / total

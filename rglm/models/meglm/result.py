@@ -131,7 +131,7 @@ class MeglmFit(Tabled):
     @property
     def sigma(self) -> float:
         """The gaussian residual SD (Stata: sqrt(``var(e.y)``)); 1 otherwise."""
-        s = self.lik.split(self.x)[2]
+        s = self.lik.parts(self.x).sigma
         return 1.0 if s is None else s
 
     @property
@@ -141,7 +141,7 @@ class MeglmFit(Tabled):
         return [index[i.group] for i in self.levels_info]
 
     def _components(self, x: np.ndarray) -> np.ndarray:
-        _, psis, sigma = self.lik.split(x)
+        _, psis, _, sigma = self.lik.parts(x)
         parts = [self.lik.levels[j].components(psis[j]) for j in self.level_order]
         if sigma is not None:
             parts.append(np.array([sigma ** 2]))

@@ -58,7 +58,7 @@ def test_identity_and_exchangeable_share_the_variance(slope_case, meglm_of):
     assert list(ident.varcomp["term"]) == ["var(pn _cons)"]
     assert list(exch.varcomp["term"]) == ["var(pn _cons)", "cov(pn _cons)"]
     for fit in (ident, exch):
-        S = fit.lik.levels[0].sigma(fit.lik.split(fit.x)[1][0])
+        S = fit.lik.levels[0].sigma(fit.lik.parts(fit.x).psis[0])
         assert S[0, 0] == pytest.approx(S[1, 1], rel=1e-12)
     assert ident.lik.npar == ident.p + 1 and exch.lik.npar == exch.p + 2
     tol = 1e-6 * abs(unstr.loglik)

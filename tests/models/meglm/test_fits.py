@@ -20,7 +20,7 @@ from rglm.engines.mixed.agq_vector import marginal_loglik
 
 def _theta(fit):
     """lme4's theta at meglm's optimum (relative to sigma for a gaussian response)."""
-    _, psis, sigma = fit.lik.split(fit.x)
+    _, psis, _, sigma = fit.lik.parts(fit.x)
     return fit.lik.theta(psis, sigma)
 
 
