@@ -73,6 +73,7 @@ _EXPORTS = {
     "logLik": "rglm.generics",
     "LogLik": "rglm.inference.loglik",
     "AIC": "rglm.inference.loglik",
+    "lrtest": "rglm.inference.lrtest",
     "BIC": "rglm.inference.loglik",
     "extractAIC": "rglm.generics",
     "influence": "rglm.generics",

@@ -72,7 +72,8 @@ def format_group_table(levels: Sequence[tuple]) -> str:
 def format_meglm_header(*, title: str, family: str, link: str, nobs: int,
                         levels: Sequence[tuple], intmethod: str,
                         intpoints: Optional[int], wald: tuple, loglik: float,
-                        loglik_label: str = "Log likelihood") -> str:
+                        loglik_label: str = "Log likelihood",
+                        extra: Sequence[tuple] = ()) -> str:
     """The header above the table.
 
     Parameters
@@ -82,9 +83,12 @@ def format_meglm_header(*, title: str, family: str, link: str, nobs: int,
     intpoints : int or None
         None for the Laplace approximation (Stata prints no points then).
     wald : (chi2, df, p)
+    extra : sequence of (label, value)
+        Lines below ``Link:`` (nbinomial's ``Overdispersion: mean``).
     """
     lines = [_line(title, _stat("Number of obs", _count(nobs))),
              _desc("Family:", family), _desc("Link:", link)]
+    lines += [_desc(label, value) for label, value in extra]
     if len(levels) == 1:
         name, g, lo, avg, hi = levels[0]
         lines += [_line(_desc("Group variable:", name), _stat("Number of groups",
@@ -119,10 +123,16 @@ def format_lr_line(model: str, kind: str, chi2: float, df: int, p: float) -> str
 
 def format_meglm_text(header: str, rows: Sequence[StataRow], depvar: str, *,
                       coef_title: str = "Coefficient", level: float = 95.0,
-                      lr_line: Optional[str] = None) -> str:
+                      lr_line: Optional[str] = None, vcetype: Optional[str] = None,
+                      title_line: Optional[str] = None) -> str:
     """Header, table (its stub heading the dependent variable, as Stata's) and the
-    LR-test line, with a final newline."""
-    table = format_coef_table(rows, coef_title=coef_title, level=level)
+    LR-test line, with a final newline. ``vcetype`` (``"Robust"``) heads the standard
+    errors; ``title_line`` (``(Std. err. adjusted for 20 clusters in g)``) stands
+    right-aligned above the table after a blank line, as Stata prints them."""
+    table = format_coef_table(rows, coef_title=coef_title, level=level, vcetype=vcetype,
+                              title_line=title_line)
+    if title_line:
+        table = "\n" + table
     lines = table.rstrip("\n").split("\n")
     head = next(i for i, text in enumerate(lines) if "P>|z|" in text)
     bar = lines[head].index("|")

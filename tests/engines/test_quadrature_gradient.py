@@ -9,6 +9,9 @@ The checks are against the engine's own definitions, computed apart:
 * its gradient equals central finite differences of the frozen rule (1e-6 relative,
   the brief's; the difference quotient's own error, h^2 f''' / 6 + rounding / h, is
   ~1e-9 at h = 1e-5 on these log likelihoods of a few hundred);
+* with meglm's ordinal and nbinomial responses (their cutpoints or log dispersion an
+  extra block of parameters) the same two checks, and the fused ordinal logit equals
+  the general tails (1e-13);
 * the fit on analytic gradients reaches the optimum of the finite-difference fit to 1e-6
   in the log likelihood (the brief's): the two optimisers stop at different points
   within their tolerances, and the analytic one at the stationary point of the rule
@@ -30,6 +33,7 @@ from rglm.engines.mixed import mixed_problem
 from rglm.engines.mixed.agq_fit import fit_quadrature
 from rglm.engines.mixed.agq_gradient import FrozenLevel
 from rglm.engines.mixed.agq_gradient_nested import FrozenNesting
+from rglm.engines.mixed.agq_response import MeglmFamily
 from rglm.engines.mixed.agq_vector import marginal_loglik
 from rglm.errors import RError
 
@@ -262,3 +266,141 @@ def test_nested_analytic_fit_reaches_the_numeric_optimum(method):
     x = np.concatenate([fast.theta, fast.beta])
     # the same sums in another order on other numpy versions: equal to the last bits
     assert _adapted(problem, x, method, 3).loglik == pytest.approx(fast.loglik, rel=1e-13)
+
+
+# ---- meglm's families with parameters of their own (aux) -------------------------------
+
+def aux_problem(formula: str, data: pd.DataFrame, family):
+    """A problem of meglm's ordinal (no intercept: the cutpoints take its place) or
+    nbinomial response (agq_response.meglm_problem)."""
+    from rglm.engines.mixed.agq_response import meglm_problem
+    from rglm.formula import model_frame, model_matrix, model_response
+    from rglm.formula.bars import findbars, mk_reterms, nobars, sub_frame, subbars
+
+    frame = model_frame(subbars(formula), data)
+    rt = mk_reterms(findbars(formula), frame)
+    fixed = sub_frame(frame, nobars(formula))
+    mm = model_matrix(fixed)
+    keep = [i for i, nm in enumerate(mm.colnames)
+            if not (family.family == "ordinal" and nm == "(Intercept)")]
+    return meglm_problem(mm.x[:, keep], model_response(fixed), rt, family,
+                         xnames=[mm.colnames[i] for i in keep])
+
+
+def aux_data(seed: int, family: str, **kw) -> pd.DataFrame:
+    """simulate()'s design with an ordinal (4 categories) or negative binomial y."""
+    data = simulate(seed, "gaussian", **kw)
+    rng = np.random.default_rng(seed + 100)
+    eta = data["y"].to_numpy() - 0.2
+    if family == "ordinal":
+        y = np.digitize(eta + rng.logistic(size=len(eta)), [-1.0, 0.3, 1.5])
+    else:
+        y = rng.poisson(rng.gamma(2.0, np.exp(0.5 * eta) / 2.0))
+    return data.assign(y=y.astype(float))
+
+
+# formula, family, nested, a point (theta, beta, aux) away from the optimum
+AUX = {
+    "ordinal_logit": ("y ~ x + z + (x | g)", MeglmFamily("ordinal", "logit"), False,
+                      [0.7, 0.2, 0.4, 0.4, -0.2, -0.9, 0.1, 1.2]),
+    "ordinal_probit": ("y ~ x + z + (1 | g)", MeglmFamily("ordinal", "probit"), False,
+                       [0.7, 0.3, -0.2, -0.6, 0.1, 0.8]),
+    "ordinal_nested": ("y ~ x + (1 | g/c)", MeglmFamily("ordinal", "logit"), True,
+                       [0.6, 0.5, 0.4, -0.9, 0.1, 1.2]),
+    "nb_mean": ("y ~ x + z + (x | g)", MeglmFamily("nbinomial", "log", "mean"), False,
+                [0.5, 0.1, 0.3, 0.5, 0.3, -0.2, -0.5]),
+    "nb_constant_nested": ("y ~ x + (1 | g/c)",
+                           MeglmFamily("nbinomial", "log", "constant"), True,
+                           [0.4, 0.3, 0.5, 0.3, 0.2]),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(AUX))
+def aux_case(request):
+    formula, family, is_nested, point = AUX[request.param]
+    kw = {"ngroups": 8, "per": 6, "nclass": 3} if is_nested else {}
+    problem = aux_problem(formula, aux_data(7, family.family, **kw), family)
+    rule = (FrozenNesting if is_nested else FrozenLevel)(problem, 4)
+    return problem, rule, np.asarray(point, dtype=float)
+
+
+def _aux_adapted(problem, x, method, K):
+    nt, p = problem.structure.ntheta, problem.p
+    return marginal_loglik(problem, x[:nt], x[nt:nt + p], intmethod=method, intpoints=K,
+                           aux=x[nt + p:])
+
+
+@pytest.mark.parametrize("method", ["mvaghermite", "mcaghermite", "ghermite"])
+def test_aux_frozen_rule_and_gradient(aux_case, method):
+    """Ordinal cutpoints and the nbinomial log dispersion: the frozen rule at freshly
+    adapted nodes is marginal_loglik's value (1e-10), and its gradient -- the aux block
+    included -- is central differences' (1e-6 relative, as above)."""
+    problem, rule, x = aux_case
+    assert rule.naux == len(x) - problem.structure.ntheta - problem.p
+    lik = _aux_adapted(problem, x, method, 4)
+    nodes = rule.nodes_of(lik, x, method)
+    value, grad = rule.value_grad(x, *nodes)
+    assert abs(value - lik.loglik) <= 1e-10 * abs(lik.loglik)
+    adapted = rule.adapted_value(x, method, *nodes)
+    assert abs(adapted - lik.loglik) <= 1e-10 * abs(lik.loglik)
+    h = 1e-5
+    fd = np.array([(rule.value_grad(x + h * e, *nodes)[0]
+                    - rule.value_grad(x - h * e, *nodes)[0]) / (2 * h)
+                   for e in np.eye(len(x))])
+    assert np.all(np.abs(grad) > 1e-3)
+    assert np.all(np.abs(grad - fd) <= 1e-6 * np.abs(fd))
+
+
+def test_ordinal_logit_closed_form_is_the_general_path():
+    """The fused ordinal logit (agq_gradient._OrdinalLogit) against OrdinalLik's general
+    tails, including linear predictors far out: log f to 1e-13 relative, the score,
+    curvature and cutpoint scores to 1e-12 (absolute: they are differences of
+    probabilities, whose rounding is absolute)."""
+    from rglm.engines.mixed.agq_gradient import _fast
+    from rglm.engines.mixed.agq_ordinal import OrdinalLik
+
+    rng = np.random.default_rng(3)
+    n = 60
+    y = np.r_[0.0, 1.0, 2.0, 3.0, rng.integers(0, 4, n - 4)]
+    w = rng.uniform(0.5, 2.0, n)
+    general = OrdinalLik(y, w, "logit", [-1.0, 0.2, 1.5])
+    fused = _fast(general)
+    assert type(fused).__name__ == "_OrdinalLogit"
+    eta = rng.normal(scale=3.0, size=(5, n))
+    eta[0, :8] = [40.0, -40.0, 300.0, -300.0, 0.0, 25.0, -25.0, 1e-9]
+    a, b = general.logf(eta), fused.logf(eta)
+    assert np.all(np.abs(a - b) <= 1e-13 * np.abs(a) + 1e-300)
+    for got, want in zip(fused.score_weight(eta), general.score_weight(eta)):
+        assert np.max(np.abs(got - want)) <= 1e-12
+    assert np.max(np.abs(fused.aux_scores(eta) - general.aux_scores(eta))) <= 1e-12
+    # the per-row scores sum to the summed ones
+    assert np.allclose(general.aux_scores(eta[1]).sum(axis=0), general.cut_score(eta[1]),
+                       rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("dispersion", ["mean", "constant"])
+def test_nbinomial_aux_scores_sum_to_lndisp_score(dispersion):
+    from rglm.engines.mixed.agq_negbin import NegBinLik
+
+    rng = np.random.default_rng(4)
+    y = rng.poisson(3.0, size=40).astype(float)
+    nb = NegBinLik(y, rng.uniform(0.5, 2.0, 40), dispersion, -0.3)
+    eta = rng.normal(scale=0.5, size=40) + 1.0
+    rows = nb.aux_scores(eta)
+    assert rows.shape == (40, 1)
+    assert abs(rows.sum() - nb.lndisp_score(eta)) <= 1e-12 * abs(nb.lndisp_score(eta))
+    # d log f_i / d lndisp by central differences, row by row: the quotient's error at
+    # h = 1e-5 is ~1e-10 (h^2 f''' / 6) plus ~1e-9 of rounding (log f up to ~10)
+    h = 1e-5
+    up = NegBinLik(y, nb.w, dispersion, -0.3 + h).logf(eta)
+    down = NegBinLik(y, nb.w, dispersion, -0.3 - h).logf(eta)
+    assert np.allclose(rows[:, 0], (up - down) / (2 * h), rtol=1e-6, atol=1e-8)
+
+
+def test_fit_quadrature_keeps_r_families_only():
+    """fit_quadrature has no aux block: an ordinal problem is refused by the analytic
+    path's family check (its finite-difference path has no aux either)."""
+    problem = aux_problem("y ~ x + (1 | g)", aux_data(9, "ordinal"),
+                          MeglmFamily("ordinal", "logit"))
+    with pytest.raises(RError, match="analytic gradients need"):
+        fit_quadrature(problem, gradient="analytic")

@@ -13,7 +13,7 @@ Two optimisers:
   until a refresh no longer moves the parameters -- then a few corrections from that
   fixed point to the adaptive rule's own optimum, the numeric optimiser's (finite
   differences of the adaptive value at the end only: 2 adaptations per parameter and
-  correction; see :func:`_fit_analytic`);
+  correction; see :func:`maximise_frozen`);
 * numeric (the Laplace approximation, one node, other families): L-BFGS-B on
   finite-difference gradients of the adaptive log likelihood itself.  The Laplace
   approximation's value depends on the parameters through its curvature, which a
@@ -41,7 +41,7 @@ from .agq_vector import QuadLik, marginal_loglik
 from .glmm_deviance import GlmmDeviance
 from .problem import MixedProblem
 
-__all__ = ["QuadFit", "fit_quadrature"]
+__all__ = ["QuadFit", "fit_quadrature", "FrozenOptimum", "maximise_frozen", "OnScale"]
 
 _INFEASIBLE = 1e100
 
@@ -198,7 +198,77 @@ def _fit_numeric(lik, y0, scale, bounds, nt, p, gaussian) -> QuadFit:
 
 
 def _fit_analytic(problem, lik, y, scale, bounds, K, intmethod) -> QuadFit:
+    """:func:`maximise_frozen` from the nodes adapted at y; the reported log
+    likelihood is :func:`.agq_vector.marginal_loglik`'s at the end."""
+    first = lik(y)      # before the frozen rule: intpoints' guard speaks first
+    one_level = len({t.group for t in problem.structure.terms}) == 1
+    frozen = (FrozenLevel if one_level else FrozenNesting)(problem, int(K))
+    nt, p = frozen.ntheta, frozen.p
+    target = OnScale(frozen, scale)
+    opt = maximise_frozen(target, y, target.nodes_of(first, y, intmethod), bounds,
+                          intmethod)
+    x = opt.y / scale
+    return QuadFit(theta=x[:nt], beta=x[nt:nt + p],
+                   sigma=float(np.exp(x[nt + p])) if frozen.gaussian else None,
+                   lik=lik(opt.y), converged=opt.converged, message=opt.message,
+                   evaluations=opt.evaluations + 2, gradient="analytic",
+                   refreshes=opt.refreshes)
+
+
+class OnScale:
+    """A frozen rule (:class:`.agq_gradient.FrozenLevel`, :class:`.agq_gradient_nested.
+    FrozenNesting`) on the optimiser's coordinates y = params * scale: the interface
+    :func:`maximise_frozen` calls (``value_grad``, ``adapted_value``, ``refresh``)."""
+
+    def __init__(self, frozen, scale: np.ndarray):
+        self.frozen, self.scale = frozen, scale
+
+    def nodes_of(self, lik: QuadLik, y, intmethod: str) -> tuple:
+        return self.frozen.nodes_of(lik, y / self.scale, intmethod)
+
+    def value_grad(self, y, *nodes) -> tuple:
+        value, grad = self.frozen.value_grad(y / self.scale, *nodes)
+        return value, grad / self.scale
+
+    def adapted_value(self, y, intmethod: str, *nodes) -> float:
+        return self.frozen.adapted_value(y / self.scale, intmethod, *nodes)
+
+    def refresh(self, y, intmethod: str, *nodes) -> tuple:
+        return self.frozen.refresh(y / self.scale, intmethod, *nodes)
+
+
+@dataclass(frozen=True)
+class FrozenOptimum:
+    """What :func:`maximise_frozen` reached.
+
+    Attributes
+    ----------
+    y : numpy.ndarray
+        The optimum on the optimiser's coordinates.
+    nodes : tuple
+        The nodes adapted there.
+    converged : bool
+    message : str
+    evaluations : int
+        Frozen-rule evaluations and adaptations.
+    refreshes : int
+    """
+
+    y: np.ndarray = field(repr=False)
+    nodes: tuple = field(repr=False)
+    converged: bool
+    message: str
+    evaluations: int
+    refreshes: int
+
+
+def maximise_frozen(target, y, nodes: tuple, bounds, intmethod: str) -> FrozenOptimum:
     """Stata's scheme, then corrections to the adaptive rule's own optimum.
+
+    Stata: ``meglm``'s maximisation with the adaptive quadrature parameters held fixed
+    between steps (Rabe-Hesketh, Skrondal and Pickles 2005). Shared by
+    :func:`fit_quadrature` (lme4's theta) and meglm's optimiser (Stata's parameters,
+    :mod:`rglm.models.meglm.gradient`).
 
     1. Adapt, maximise the rule with its nodes frozen (L-BFGS-B on the exact gradient),
        re-adapt there, until a refresh moves no parameter by more than
@@ -209,24 +279,36 @@ def _fit_analytic(problem, lik, y, scale, bounds, K, intmethod) -> QuadFit:
        differences of the adaptive log likelihood (2 adaptations per parameter, each
        started from the current nodes) give the difference c between the two
        gradients; maximising the frozen rule plus c'(y - y0) -- a quasi-Newton step
-       on the frozen rule's curvature -- lands on the adaptive optimum. Repeated until
-       it moves the parameters by less than :data:`_CORRECTION_XTOL`.
+       on the frozen curvature -- lands on the adaptive optimum. Repeated until it
+       moves the parameters by less than :data:`_CORRECTION_XTOL`.
 
-    The reported log likelihood is :func:`.agq_vector.marginal_loglik`'s at the end.
+    Parameters
+    ----------
+    target
+        ``value_grad(y, *nodes)`` -> (log L of the frozen rule, its gradient in y),
+        ``adapted_value(y, intmethod, *nodes)`` -> the adaptive log L, and
+        ``refresh(y, intmethod, *nodes)`` -> the nodes adapted at y (:class:`OnScale`).
+        A point where ``value_grad`` raises RError (ordinal cutpoints out of order) or
+        is not finite counts as infeasible.
+    y : numpy.ndarray
+        The start (optimiser's coordinates).
+    nodes : tuple
+        The nodes adapted at y.
+    bounds : list of (low, high) or None
+        L-BFGS-B's bounds.
+    intmethod : str
     """
-    first = lik(y)      # before the frozen rule: intpoints' guard speaks first
-    one_level = len({t.group for t in problem.structure.terms}) == 1
-    frozen = (FrozenLevel if one_level else FrozenNesting)(problem, int(K))
-    nt, p = frozen.ntheta, frozen.p
-    nodes = frozen.nodes_of(first, y / scale, intmethod)
-    evaluations = 1
+    evaluations = 0
 
     def maximise(y0, nodes, shift):
         def objective(yy) -> tuple:
-            value, grad = frozen.value_grad(yy / scale, *nodes)
+            try:
+                value, grad = target.value_grad(yy, *nodes)
+            except (RError, np.linalg.LinAlgError):
+                value, grad = np.nan, None
             if not (np.isfinite(value) and np.all(np.isfinite(grad))):
                 return _INFEASIBLE, np.zeros_like(yy)
-            return (-2.0 * value + shift @ (yy - y0), -2.0 * grad / scale + shift)
+            return (-2.0 * value + shift @ (yy - y0), -2.0 * grad + shift)
 
         return optimize.minimize(objective, y0, jac=True, method="L-BFGS-B",
                                  bounds=bounds,
@@ -239,9 +321,9 @@ def _fit_analytic(problem, lik, y, scale, bounds, K, intmethod) -> QuadFit:
         for j in range(len(yy)):      # one pass over the (few) parameters, not rows
             e = np.zeros(len(yy))
             e[j] = h
-            G[j] = -(frozen.adapted_value((yy + e) / scale, intmethod, *nodes)
-                     - frozen.adapted_value((yy - e) / scale, intmethod, *nodes)) / h
-        return G + 2.0 * frozen.value_grad(yy / scale, *nodes)[1] / scale
+            G[j] = -(target.adapted_value(yy + e, intmethod, *nodes)
+                     - target.adapted_value(yy - e, intmethod, *nodes)) / h
+        return G + 2.0 * target.value_grad(yy, *nodes)[1]
 
     converged, message, refreshes = False, "", 0
     shift = np.zeros(len(y))
@@ -259,7 +341,7 @@ def _fit_analytic(problem, lik, y, scale, bounds, K, intmethod) -> QuadFit:
                 opt = maximise(y, nodes, shift)
                 moved = float(np.max(np.abs(opt.x - y), initial=0.0))
                 y, message = opt.x, str(opt.message)
-                nodes = frozen.refresh(y / scale, intmethod, *nodes)
+                nodes = target.refresh(y, intmethod, *nodes)
                 evaluations += int(opt.nfev) + 1
                 refreshes += 1
                 if moved < xtol * (1.0 + float(np.max(np.abs(y), initial=0.0))):
@@ -269,10 +351,9 @@ def _fit_analytic(problem, lik, y, scale, bounds, K, intmethod) -> QuadFit:
                 break
         else:
             converged = bool(opt.success)
-    except RError as err:
+    except (RError, np.linalg.LinAlgError) as err:
+        # a correction's difference step or a refresh out of reach (the modes, or an
+        # exchangeable correlation at its bound): stop where the fit is
         message = f"the adaptive nodes could not be found: {err}"
-    x = y / scale
-    return QuadFit(theta=x[:nt], beta=x[nt:nt + p],
-                   sigma=float(np.exp(x[nt + p])) if frozen.gaussian else None,
-                   lik=lik(y), converged=converged, message=message,
-                   evaluations=evaluations + 1, gradient="analytic", refreshes=refreshes)
+    return FrozenOptimum(y=y, nodes=nodes, converged=converged, message=message,
+                         evaluations=evaluations, refreshes=refreshes)

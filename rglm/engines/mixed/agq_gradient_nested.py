@@ -22,24 +22,25 @@ T_ckl the sum over the rows of c of log f at eta = o + x' beta + Vo' v_sk + Vi' 
 The derivative in any parameter is the posterior average over both rules: with the
 outer weights P_sk and the inner ones p_ckl, d log L_s = sum_k P_sk sum_{c in s} sum_l
 p_ckl sum_{i in c} s_ikl d eta_ikl, and d eta is x_i (beta), Z_out,i[a] v_sk[c] (an
-outer theta entry), Z_in,i[a] u_ckl[c] (an inner one), as in :mod:`.agq_gradient`.
+outer theta entry), Z_in,i[a] u_ckl[c] (an inner one), as in :mod:`.agq_gradient`;
+the family's own parameters (aux) enter log f only, with the same posterior average of
+the response's ``aux_scores``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .agq_gradient import TermColumns, _fast, _Scaled
+from .agq_gradient import TermColumns, _FrozenResponse, logf_score
 from .agq_level import _CHUNK, _eta, gsum, integrate_level, level_of, product_rule
 from .agq_nested import _Nesting, nested_loglik
-from .agq_response import CondLik
 from .agq_vector import _nested_in
 from .problem import MixedProblem
 
 __all__ = ["FrozenNesting"]
 
 
-class FrozenNesting:
+class FrozenNesting(_FrozenResponse):
     """Two nested grouping factors' recursive rule with all nodes held fixed.
 
     Parameters
@@ -47,7 +48,7 @@ class FrozenNesting:
     problem : MixedProblem
         Terms on two grouping factors, one nested in the other (checked by
         :func:`.agq_vector.marginal_loglik`, which the fit calls first); binomial,
-        poisson or gaussian.
+        poisson or gaussian, or meglm's ordinal, nbinomial or gamma.
     K : int
         Points per dimension at both levels.
     """
@@ -63,30 +64,17 @@ class FrozenNesting:
         if _nested_in(c1, c2):          # the same choice as marginal_loglik's
             (t1, c1), (t2, c2) = (t2, c2), (t1, c1)
         order = np.lexsort((c2, c1))
-        self.problem, self.K = problem, int(K)
-        self.gaussian = problem.family.family == "gaussian"
-        self.cl = _fast(CondLik(problem, order, 1.0 if self.gaussian else None))
+        self.K = int(K)
+        self._init_response(problem, order)
         self.X = np.ascontiguousarray(problem.X[order], dtype=np.float64)
         self.offset = np.asarray(problem.offset, dtype=np.float64)[order]
         self.outer_cols = TermColumns(st, order, t1)
         self.inner_cols = TermColumns(st, order, t2)
         self.nest = _Nesting(np.zeros(len(order)), c1[order], self.outer_cols.Z,
                              c2[order], self.inner_cols.Z)
-        self.ntheta, self.p = st.ntheta, problem.p
         self.q1, self.q2 = self.outer_cols.Z.shape[1], self.inner_cols.Z.shape[1]
         self.z1, self.logw1 = product_rule(self.K, self.q1)
         self.z2, self.logw2 = product_rule(self.K, self.q2)
-        self.npos = int(np.sum(self.cl.w > 0))
-
-    def _split(self, params):
-        nt, p = self.ntheta, self.p
-        inv_phi = float(np.exp(-2.0 * params[nt + p])) if self.gaussian else 1.0
-        return params[:nt], params[nt:nt + p], inv_phi
-
-    def _constant(self, params) -> float:
-        if self.gaussian:
-            return self.cl.constant - self.npos * float(params[self.ntheta + self.p])
-        return self.cl.constant
 
     def _outer_nodes(self, a, S) -> np.ndarray:
         return a[:, None, :] + np.einsum("gij,kj->gki", S, self.z1)       # (So, Ko, q1)
@@ -97,21 +85,21 @@ class FrozenNesting:
         return self._with_inner(params, intmethod, lik.centre, lik.scale)
 
     def _with_inner(self, params, intmethod: str, a, S) -> tuple:
-        theta, beta, inv_phi = self._split(params)
+        theta, beta, cl = self._split(params)
         v = np.swapaxes(self._outer_nodes(a, S), 0, 1)                    # (Ko, So, q1)
         outer = level_of(self.outer_cols.V(theta), self.nest.outer.codes)
         inner = level_of(self.inner_cols.V(theta), self.nest.inner.codes)
         eta0 = _eta((self.offset + self.X @ beta)[None, :], outer, v)
-        _, a_in, S_in = integrate_level(_Scaled(self.cl, inv_phi), eta0, inner,
+        _, a_in, S_in = integrate_level(cl, eta0, inner,
                                         intmethod, self.K)
         return a, S, a_in, np.asarray(S_in)
 
     def _adaptive(self, params, intmethod: str) -> tuple:
         """(log L, a_out, S_out): :func:`.agq_nested.nested_loglik` on the rows in
         this order, with the fused log density (marginal_loglik's value)."""
-        theta, beta, inv_phi = self._split(params)
+        theta, beta, cl = self._split(params)
         logl, a, S = nested_loglik(
-            _Scaled(self.cl, inv_phi), self.offset + self.X @ beta,
+            cl, self.offset + self.X @ beta,
             self.nest.outer.codes, self.outer_cols.V(theta), self.nest.inner.codes,
             self.inner_cols.V(theta), intmethod, self.K)
         return float(np.sum(logl)) + self._constant(params), a, S
@@ -127,8 +115,9 @@ class FrozenNesting:
         return self._adaptive(params, intmethod)[0]
 
     def value_grad(self, params, a, S, a_in, S_in) -> tuple:
-        """(log L, gradient) of the frozen rule at params = (theta, beta[, log sigma])."""
-        theta, beta, inv_phi = self._split(params)
+        """(log L, gradient) of the frozen rule at params = (theta, beta[, log sigma][,
+        aux])."""
+        theta, beta, cl = self._split(params)
         nest, oc, ic = self.nest, self.nest.outer.codes, self.nest.inner.codes
         Vo, Vi = self.outer_cols.V(theta), self.inner_cols.V(theta)
         v = self._outer_nodes(a, S)                                       # (So, Ko, q1)
@@ -148,8 +137,7 @@ class FrozenNesting:
             urow = u[ks][:, ic]                                       # (kc, n, Ki, q2)
             eta = (base + np.einsum("ni,kni->kn", Vo, vrow))[:, None, :] \
                 + np.einsum("ni,knli->kln", Vi, urow)                        # (kc, Ki, n)
-            logf = self.cl.logf(eta) * inv_phi
-            score = self.cl.score_weight(eta)[0] * inv_phi
+            logf, score = logf_score(cl, eta)
             tot = (self.logw2[None, :, None] + gsum(logf, nest.inner.starts, -1)
                    - 0.5 * np.swapaxes(np.sum(u[ks] * u[ks], -1), 1, 2)
                    + half_z2[None, :, None])                                # (kc, Ki, Ci)
@@ -171,6 +159,8 @@ class FrozenNesting:
             parts = [g_theta, r[..., None] * self.X]
             if self.gaussian:
                 parts.append(-2.0 * np.sum(post * logf, axis=1)[..., None])
+            if self.naux:
+                parts.append(np.einsum("kln,klnj->knj", post, cl.aux_scores(eta)))
             G[ks] = gsum(np.concatenate(parts, axis=-1), nest.outer.starts, -2)
         tot = (self.logw1[:, None] + logl_s - 0.5 * np.sum(v * v, -1).T
                + 0.5 * np.sum(self.z1 * self.z1, -1)[:, None])              # (Ko, So)
@@ -180,5 +170,5 @@ class FrozenNesting:
         logdet = np.sum(np.log(np.diagonal(S, axis1=-2, axis2=-1)), -1)
         grad = np.einsum("ks,ksj->j", e / s, G)
         if self.gaussian:
-            grad[-1] -= self.npos
+            grad[self.ntheta + self.p] -= self.npos
         return float(np.sum(logdet + top + np.log(s))) + self._constant(params), grad

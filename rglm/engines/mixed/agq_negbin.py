@@ -106,8 +106,17 @@ class NegBinLik:
                                                  - special.polygamma(1, r))), 0.0)
         return self.w * score, self.w * curv
 
+    def aux_scores(self, eta: np.ndarray) -> np.ndarray:
+        """d log f_i / d lndisp per row (weights included): shape eta.shape + (1,) (the
+        frozen quadrature rule's gradient, :mod:`.agq_gradient`, averages it over its
+        nodes)."""
+        return self._lndisp_rows(eta)[..., None]
+
     def lndisp_score(self, eta: np.ndarray) -> float:
         """d log L / d lndisp summed over rows (eta of shape (n,))."""
+        return float(np.sum(self._lndisp_rows(eta)))
+
+    def _lndisp_rows(self, eta: np.ndarray) -> np.ndarray:
         y, ld = self.y, self.lndisp
         if self.dispersion == "mean":
             m = np.exp(-ld)
@@ -122,4 +131,4 @@ class NegBinLik:
             l1d = np.log1p(d)
             g = special.digamma(y + r) - special.digamma(r) - l1d
             val = -r * g - r * d / (1.0 + d) + y / (1.0 + d)
-        return float(np.sum(self.w * val))
+        return self.w * val

@@ -22,6 +22,13 @@ v); the outer rule is the same product rule over v.  The outer adaptation:
 * ``mvaghermite``: from there, the outer rule's posterior mean and variance of v,
   iterated to a fixed point;
 * ``ghermite``: no adaptation at either level.
+
+Sampling weights of the inner groups (Stata's ``|| class:, pweight(w)``) raise each
+inner integral to its weight, ``prod_c L_c(v)^{w_c}``: the outer rule sums
+``w_c log L_c(v)``, and the outer adaptation uses the same weighted profile (its
+gradient and Schur complement each inner group's times w_c), so that integer weights
+integrate exactly as replicated inner groups do.  Observation weights are the
+response's (:class:`~.agq_response.PWeighted`).
 """
 
 from __future__ import annotations
@@ -42,10 +49,12 @@ class _Nesting:
     """The two levels in the engine's row order (rows by outer group, then inner).
 
     Attributes: ``outer``, ``inner`` (:class:`~.agq_level.Level`), ``class_starts``
-    (first inner group of each outer group), ``eta_fix`` (n,).
+    (first inner group of each outer group), ``eta_fix`` (n,), ``wc`` (the inner
+    groups' sampling weights, or None) and ``wrow`` (each row's inner-group weight, or
+    None).
     """
 
-    def __init__(self, eta_fix, c_out, V_out, c_in, V_in):
+    def __init__(self, eta_fix, c_out, V_out, c_in, V_in, w_in=None):
         new_out = np.r_[True, c_out[1:] != c_out[:-1]]
         new_in = new_out | np.r_[True, c_in[1:] != c_in[:-1]]
         self.outer = level_of(V_out, np.cumsum(new_out) - 1)
@@ -53,6 +62,15 @@ class _Nesting:
         school = self.outer.codes[self.inner.starts]
         self.class_starts = np.flatnonzero(np.r_[True, school[1:] != school[:-1]])
         self.eta_fix = eta_fix
+        self.wrow = None if w_in is None else np.asarray(w_in, dtype=np.float64)
+        self.wc = None if w_in is None else self.wrow[self.inner.starts]
+
+    def weighted(self, x: np.ndarray, per_group: bool) -> np.ndarray:
+        """x times the inner weights (per row, or per inner group along the last axis
+        but ``per_group`` trailing axes)."""
+        if self.wc is None:
+            return x
+        return x * (self.wc if per_group else self.wrow)
 
     def inner_eta0(self, v: np.ndarray) -> np.ndarray:
         """(B, n): the fixed part plus the outer effects v (B, So, q1)."""
@@ -63,8 +81,8 @@ def _profile(cl: CondLik, nest: _Nesting, v, u0) -> tuple:
     """p(v) per outer group, with the inner modes and curvatures and eta at them."""
     u, huu = group_modes(cl, nest.inner_eta0(v), nest.inner, u0)
     eta = _eta(nest.inner_eta0(v), nest.inner, u)
-    p = (gsum(cl.logf(eta), nest.outer.starts, -1)
-         - 0.5 * gsum(np.sum(u * u, -1), nest.class_starts, -1)
+    p = (gsum(nest.weighted(cl.logf(eta), False), nest.outer.starts, -1)
+         - 0.5 * gsum(nest.weighted(np.sum(u * u, -1), True), nest.class_starts, -1)
          - 0.5 * np.sum(v * v, -1))
     return p, u, huu, eta
 
@@ -73,13 +91,17 @@ def _profile_derivs(cl: CondLik, nest: _Nesting, v, huu, eta) -> tuple:
     """Gradient of p(v) (1, So, q1) and its curvature (Schur complement)."""
     Vo, Vi = nest.outer.V, nest.inner.V
     score, weight = cl.score_weight(eta)
-    grad = gsum(score[..., None] * Vo, nest.outer.starts, -2) - v
+    grad = gsum(nest.weighted(score, False)[..., None] * Vo, nest.outer.starts, -2) - v
     w = weight[..., None, None]
-    hvv = gsum(w * (Vo[:, :, None] * Vo[:, None, :]), nest.outer.starts, -3)
+    hvv = gsum(nest.weighted(weight, False)[..., None, None]
+               * (Vo[:, :, None] * Vo[:, None, :]), nest.outer.starts, -3)
     hvv = hvv + np.eye(Vo.shape[1])
     huv = gsum(w * (Vi[:, :, None] * Vo[:, None, :]), nest.inner.starts, -3)
     x = np.linalg.solve(huu, huv)
-    schur = hvv - gsum(np.einsum("bcji,bcjk->bcik", huv, x), nest.class_starts, -3)
+    cross = np.einsum("bcji,bcjk->bcik", huv, x)
+    if nest.wc is not None:
+        cross = cross * nest.wc[:, None, None]
+    schur = hvv - gsum(cross, nest.class_starts, -3)
     return grad, schur
 
 
@@ -114,14 +136,15 @@ def _outer_terms(cl: CondLik, nest: _Nesting, intmethod: str, K: int, u_hat):
                 u_hat, (vb.shape[0],) + u_hat.shape[1:])
             logl, _, _ = integrate_level(cl, nest.inner_eta0(vb), nest.inner,
                                          intmethod, K, u0)
-            out[0, :, k0:k0 + step] = gsum(logl, nest.class_starts, -1).T
+            out[0, :, k0:k0 + step] = gsum(nest.weighted(logl, True),
+                                           nest.class_starts, -1).T
         return out
 
     return terms
 
 
 def nested_loglik(cl: CondLik, eta_fix, c_out, V_out, c_in, V_in, intmethod: str,
-                  K: int) -> tuple:
+                  K: int, w_in=None) -> tuple:
     """log L_s of each outer group (So,), and the outer centres and scales.
 
     Parameters
@@ -133,8 +156,10 @@ def nested_loglik(cl: CondLik, eta_fix, c_out, V_out, c_in, V_in, intmethod: str
     c_out, V_out : the outer grouping codes (sorted) and Z Lambda rows (n, q1).
     c_in, V_in : the inner grouping codes (sorted within outer groups) and rows (n, q2).
     intmethod, K : as :func:`.agq_level.integrate_level` (both levels).
+    w_in : numpy.ndarray (n,), optional
+        Each row's inner-group sampling weight (constant within inner groups).
     """
-    nest = _Nesting(eta_fix, c_out, V_out, c_in, V_in)
+    nest = _Nesting(eta_fix, c_out, V_out, c_in, V_in, w_in)
     q1 = nest.outer.q
     z, logw = product_rule(K, q1)
     if intmethod == "ghermite":

@@ -169,6 +169,19 @@ class OrdinalLik:
         curv = d1 * d1 - (ra * dla - rb * dlb)
         return self.w * -d1, self.w * np.maximum(curv, 0.0)
 
+    def aux_scores(self, eta: np.ndarray) -> np.ndarray:
+        """d log f_i / d kappa_j per row (weights included): shape eta.shape + (K - 1,).
+
+        A row of category k depends on kappa_{k+1} (through a, +F'(a) / P) and on
+        kappa_k (through b, -F'(b) / P) only; the frozen quadrature rule's gradient
+        (:mod:`.agq_gradient`) averages these over its nodes.
+        """
+        _, ra, _, rb, _ = self._terms(eta)
+        cols = np.arange(self.cutpoints.size)
+        up = (self.y[:, None] == cols) & ~self._top[:, None]            # (n, K - 1)
+        down = (self.y[:, None] - 1 == cols) & ~self._bottom[:, None]
+        return (self.w * ra)[..., None] * up - (self.w * rb)[..., None] * down
+
     def cut_score(self, eta: np.ndarray) -> np.ndarray:
         """d log L / d kappa_j summed over rows (eta of shape (n,)): (K - 1,)."""
         _, ra, _, rb, _ = self._terms(eta)

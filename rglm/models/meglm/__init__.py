@@ -5,7 +5,9 @@ parameters), ``likelihood`` (Stata's parameters -> lme4's theta -> the engine's
 integrated likelihood), ``fit`` (maximum and observed information), ``frontend``
 (``meglm()``), ``result`` (the fitted :class:`MeglmFit`), ``printing`` (Stata's
 output, text from :mod:`rglm.render.meglm`), ``methods`` (R's generics and Stata's
-``estat icc``/``estat sd``). The integral is :mod:`rglm.engines.mixed.agq_vector`'s.
+``estat icc``/``estat sd``), ``posterior``/``ranef``/``predict`` (empirical Bayes
+predictions: Stata's ``predict, reffects``, lme4's ``ranef``). The integral is
+:mod:`rglm.engines.mixed.agq_vector`'s.
 """
 
 from rglm.models.meglm import methods  # noqa: F401  (registers the generics)

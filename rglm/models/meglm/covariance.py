@@ -89,12 +89,24 @@ class LevelCov:
             return 2 if self.q > 1 else 1
         return len(self._free[0])
 
-    def start(self) -> np.ndarray:
-        """Every variance 1, every covariance 0 (Stata's ``startvalues(fixedonly)``)."""
+    def start(self, variances=None) -> np.ndarray:
+        """Every variance 1, every covariance 0 (Stata's ``startvalues(fixedonly)``);
+        or the given ``variances`` (one per ``var()`` of :meth:`labels`, in the order
+        of :attr:`names`), covariances 0 (a point of Stata's ``startgrid()``)."""
         if self.kind == "exchangeable" and self.q > 1:
             # rho = 0: (1 - lo) / (1 + exp(-z)) = -lo, i.e. z = log(-lo)
-            return np.array([0.0, np.log(1.0 / (self.q - 1))])
-        return np.zeros(self.nparam)
+            psi = np.array([0.0, np.log(1.0 / (self.q - 1))])
+        else:
+            psi = np.zeros(self.nparam)
+        if variances is None:
+            return psi
+        logsd = 0.5 * np.log(np.asarray(variances, dtype=np.float64))
+        if self.kind == "unstructured":
+            ii, jj = self._free
+            psi[ii == jj] = logsd[ii[ii == jj]]
+            return psi
+        psi[:len(logsd)] = logsd[:len(psi)]
+        return psi
 
     def chol(self, psi: np.ndarray) -> np.ndarray:
         """L (q x q lower triangular) with L L' = Sigma."""

@@ -15,7 +15,6 @@ from typing import Any, Mapping, Optional, Union
 import numpy as np
 import pandas as pd
 
-from rglm.engines.irls import glm_fit
 from rglm.engines.mixed import mixed_problem
 from rglm.engines.mixed.agq_level import INTMETHODS, check_intpoints
 from rglm.errors import RError
@@ -25,10 +24,14 @@ from rglm.formula.deparse import deparse1
 from rglm.formula.parse import parse_formula
 from rglm.models.call import caller_namespace
 from rglm.models.meglm.covariance import level_cov
+from rglm.models.meglm.families import AUX_FAMILIES, aux_family, aux_problem, n_aux
 from rglm.models.meglm.fit import maximise
 from rglm.models.meglm.likelihood import (MeglmLik, crossed_deviance, level_nesting,
                                           merged_problem)
 from rglm.models.meglm.result import LevelInfo, MeglmFit
+from rglm.models.meglm.robust import parse_vce
+from rglm.models.meglm.sampling import raw_column, sampling_weights, vce_clusters
+from rglm.models.meglm.start import DEFAULT_GRID, fixed_only, grid_search, start_values
 from rglm.models.mixed.frame import mixed_frames
 from rglm.report import message
 
@@ -36,10 +39,11 @@ __all__ = ["meglm", "FAMILY_LINKS", "CROSSED_NOTE"]
 
 #: Stata's families and their links (the first is the default).
 FAMILY_LINKS = {"gaussian": ("identity", "log"), "bernoulli": ("logit", "probit", "cloglog"),
-                "binomial": ("logit", "probit", "cloglog"), "poisson": ("log",)}
+                "binomial": ("logit", "probit", "cloglog"), "poisson": ("log",),
+                **AUX_FAMILIES}
 
 #: Stata's families this front end does not fit yet.
-_LATER = ("ordinal", "nbinomial", "gamma")
+_LATER: tuple = ()
 
 #: Stata's note when a crossed model is given an adaptive method.
 CROSSED_NOTE = "note: crossed random effects model specified; option intmethod(laplace) implied"
@@ -56,7 +60,8 @@ def _family(family, link, trials):
         name, extra = family
     else:
         raise RError("family must be Stata's family name (\"bernoulli\", \"binomial\", "
-                     "\"poisson\", \"gaussian\"), or (\"binomial\", trials)")
+                     "\"poisson\", \"gaussian\", \"ordinal\", \"nbinomial\"), or "
+                     "(\"binomial\", trials) or (\"nbinomial\", \"mean\" | \"constant\")")
     name = str(name).lower()
     if name in _LATER:
         raise _not_yet(f"family({name})")
@@ -68,6 +73,8 @@ def _family(family, link, trials):
     if link not in links:
         raise RError(f"link({link}) not allowed with family({name}); "
                      f"allowed: {', '.join(links)}")
+    if name in AUX_FAMILIES:
+        return name, aux_family(name, link, extra), None
     if name == "binomial":
         trials = extra if trials is None else trials
     ctor = {"gaussian": gaussian, "poisson": poisson}.get(name, binomial)
@@ -167,11 +174,18 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
         Laplace only, as Stata).
     data : pandas.DataFrame, optional
         Never modified.
-    family : str or (str, trials)
+    family : str or (str, trials) or (str, dispersion)
         ``"gaussian"``, ``"bernoulli"``, ``"binomial"`` (with ``trials=`` or
-        ``("binomial", "n")``, or a ``cbind(s, f)`` response), ``"poisson"``.
+        ``("binomial", "n")``, or a ``cbind(s, f)`` response), ``"poisson"``,
+        ``"ordinal"`` (Stata's ``meologit``/``meoprobit``: the response an ordered
+        factor, a categorical or numbers, its categories the distinct observed values
+        in order; no constant, cutpoints ``/cut1``... instead), ``"nbinomial"`` or
+        ``("nbinomial", "mean" | "constant")`` (Stata's ``menbreg``: ``/lnalpha`` or
+        ``/lndelta``), ``"gamma"`` (log link; ``/logs``, the log of the scale s,
+        Var = s mu^2).
     link : str, optional
-        Stata's default per family: identity, logit, logit, log.
+        Stata's default per family: identity, logit, logit, log, logit (ordinal: also
+        probit, cloglog), log, log.
     intmethod : {"mvaghermite", "mcaghermite", "ghermite", "laplace"}, optional
         Default ``"mvaghermite"`` (``"laplace"`` for crossed factors).
     intpoints : int
@@ -184,9 +198,27 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
     offset : column name or values, optional
     exposure : column name or values, optional
         log(exposure) joins the offset (Poisson).
-    vce, weights, level_weights, weight_type, startvalues, startgrid
-        Only the defaults (``vce="oim"``, no weights): robust and cluster standard errors,
-        sampling weights and starting-value choices are not implemented yet.
+    vce : "oim", "robust" or ("cluster", column)
+        Stata's ``vce()``: the observed information (default), or the sandwich on the
+        top-level groups' scores (``robust``: clustered at the highest level;
+        ``cluster``: each highest-level group within one cluster of the column);
+        :mod:`rglm.models.meglm.robust`.
+    weights : column name or values, optional
+        Observation-level sampling weights (Stata's ``[pweight=w]``).
+    level_weights : dict {level: column name or values}, optional
+        Sampling weights of each level's groups (Stata's ``|| psu:, pweight(w)``),
+        constant within the level's groups. Weights make the fit a pseudo-likelihood
+        one (``Log pseudolikelihood``) with ``vce="robust"`` implied.
+    weight_type : str
+        ``"pweight"`` only (Stata's fweights and iweights are not supported).
+    startvalues : {"fixedonly", "constantonly", "zero"} or array, optional
+        Stata's ``startvalues()`` (default ``"fixedonly"``: the model without random
+        effects, variances 1), or the starting vector in :attr:`MeglmFit.x`'s layout
+        (Stata's ``from()``); see :mod:`rglm.models.meglm.start`.
+    startgrid : True or sequence of float, optional
+        Stata's ``startgrid``: start from the best of every combination of these
+        variances (True: 0.1, 1, 10) for the random effects. Searched anyway when the
+        starting values give no finite likelihood.
     progress : bool
         Report the stages on standard error.
     trials : column name or number, optional
@@ -205,12 +237,7 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
         levels, a gaussian model with crossed factors.
     """
     namespace = caller_namespace()
-    if not (vce == "oim"):
-        raise _not_yet(f"vce({vce if isinstance(vce, str) else ' '.join(map(str, vce))})")
-    if weights is not None or level_weights is not None:
-        raise _not_yet(f"weights ({weight_type})")
-    if startvalues is not None or startgrid is not None:
-        raise _not_yet("startvalues()/startgrid()")
+    vce_kind, cluster = parse_vce(vce)
     name, fam, trials = _family(family, link, trials)
     if intmethod is not None and intmethod not in INTMETHODS:
         raise RError(f"intmethod({intmethod}) invalid: one of {', '.join(INTMETHODS)}")
@@ -219,15 +246,18 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
         data = pd.DataFrame(data)
     frames = mixed_frames(formula_node, data, offset=offset, na_action="na.omit",
                           env=namespace, glmm=True)
-    y, w = _response(frames, name, fam, trials, data, namespace)
     off = frames.offset
     if exposure is not None:
         e = _column(exposure, data, frames.frame, namespace, "exposure")
         if np.any(~(e > 0)):
             raise RError("exposure must be positive")
         off = np.log(e) if off is None else off + np.log(e)
-    base = mixed_problem(frames.X, y, frames.reterms, fam, weights=w, offset=off,
-                         xnames=frames.xnames)
+    if name in AUX_FAMILIES:
+        base, _ = aux_problem(frames, fam, off)
+    else:
+        y, w = _response(frames, name, fam, trials, data, namespace)
+        base = mixed_problem(frames.X, y, frames.reterms, fam, weights=w, offset=off,
+                             xnames=frames.xnames)
     problem, blocks = merged_problem(base)
     groups = tuple(t.group for t in problem.reterms.terms)
     wanted = _covariance_of(covariance, groups)
@@ -236,8 +266,8 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
     order = level_nesting(problem.reterms)
     crossed = order is None
     if crossed:
-        if name == "gaussian":
-            raise _not_yet("a gaussian model with crossed random effects")
+        if name == "gaussian" or name in AUX_FAMILIES:
+            raise _not_yet(f"family({name}) with crossed random effects")
         if intmethod not in (None, "laplace"):
             message(CROSSED_NOTE)
         intmethod = "laplace"
@@ -247,24 +277,33 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
     intmethod = intmethod or "mvaghermite"
     q_joint = sum(lv.q for lv in levels)
     K = 1 if intmethod == "laplace" else check_intpoints(intpoints, q_joint)
+    def raw(value, what):
+        return raw_column(value, data, frames.frame, namespace, what)
+
+    pweights = sampling_weights(weights, level_weights, weight_type, raw, problem,
+                                intmethod, crossed)
+    if pweights is not None and vce_kind == "oim":
+        vce_kind = "robust"  # Stata: pweights imply vce(robust)
+    robust = vce_clusters(vce_kind, cluster, raw, problem, order[0], crossed)
     lik = MeglmLik(problem=problem, levels=levels, intmethod=intmethod, intpoints=K,
                    crossed=crossed,
-                   deviance=crossed_deviance(problem) if crossed else None)
+                   deviance=crossed_deviance(problem) if crossed else None,
+                   naux=n_aux(problem), pweights=pweights)
 
-    g0 = glm_fit(problem.X, problem.y, weights=problem.weights, offset=problem.offset,
-                 family=fam)
-    gauss = name == "gaussian"
-    ll_c = float(g0.rank + gauss - g0.aic / 2.0)
-    start = [np.asarray(g0.coefficients, dtype=np.float64)]
-    start += [lv.start() for lv in levels]
-    if gauss:
-        start.append(np.array([0.5 * np.log(g0.deviance / problem.n)]))
-    start = np.concatenate(start)
+    fixed = fixed_only(problem, fam)
+    # the unweighted model without random effects: no comparison for a pseudo likelihood
+    ll_c = fixed.loglik if pweights is None else float("nan")
+    if progress:
+        message(f"meglm: fixed-effects model, log likelihood = {fixed.loglik:.8g}")
+    start = start_values(startvalues, lik, problem, fam, fixed)
+    want_grid = startgrid is not None and startgrid is not False
+    if want_grid or not np.isfinite(lik.loglik(start)):
+        # Stata searches the grid when asked, or when the start is not feasible
+        start, _, _ = grid_search(lik, start, startgrid if want_grid else DEFAULT_GRID,
+                                  report=_grid_report if progress else None)
     sd = problem.X.std(axis=0)
     scale = np.ones(len(start))
     scale[:problem.p] = np.where(sd > 0, sd, 1.0)
-    if progress:
-        message(f"meglm: fixed-effects model, log likelihood = {ll_c:.8g}")
     opt = maximise(lik, start, scale)
     if progress:
         message(f"meglm: full model, log likelihood = {opt.loglik:.8g}, "
@@ -274,7 +313,12 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
         family=name, link=fam.link, lik=lik, x=opt.x, hessian=opt.hessian,
         loglik=opt.loglik, ll_c=ll_c, levels_info=_level_info(problem, order),
         converged=opt.converged, message=opt.message, evaluations=opt.evaluations,
-        nobs=problem.n)
+        nobs=problem.n, robust=robust, spec=frames.fixed.spec,
+        x_keep=tuple(int(j) for j in frames.keep))
+
+
+def _grid_report(node: int, loglik: float) -> None:
+    message(f"meglm: grid node {node}, log likelihood = {loglik:.8g}")
 
 
 def _depvar(formula: ast.Call) -> str:

@@ -20,7 +20,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 import scipy.sparse as sp
 
-from rglm.engines.mixed.agq_vector import QuadLik, marginal_loglik
+from rglm.engines.mixed.agq_vector import PWeights, QuadLik, marginal_loglik
 from rglm.engines.mixed.glmm_deviance import GlmmDeviance
 from rglm.engines.mixed.problem import MixedProblem
 from rglm.engines.mixed.structure import structure_of
@@ -133,6 +133,9 @@ class MeglmLik:
         lme4's Laplace deviance for crossed factors (:func:`crossed_deviance`).
     naux : int
         The number of the family's own parameters (0 for R's families).
+    pweights : PWeights, optional
+        Stata's sampling weights (observations and levels): the value is then the
+        pseudo log likelihood. None when unweighted.
     """
 
     problem: MixedProblem = field(repr=False)
@@ -142,6 +145,7 @@ class MeglmLik:
     crossed: bool
     deviance: Optional[GlmmDeviance] = field(default=None, repr=False, compare=False)
     naux: int = 0
+    pweights: Optional[PWeights] = field(default=None, repr=False, compare=False)
 
     @property
     def gaussian(self) -> bool:
@@ -184,7 +188,7 @@ class MeglmLik:
             theta = theta * sigma
         return marginal_loglik(self.problem, theta, beta, intmethod=self.intmethod,
                                intpoints=self.intpoints, sigma=sigma,
-                               aux=aux if self.naux else None)
+                               aux=aux if self.naux else None, pweights=self.pweights)
 
     def loglik(self, x) -> float:
         """log L at x (-inf where the integral fails)."""

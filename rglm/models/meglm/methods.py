@@ -16,6 +16,9 @@ from scipy import stats
 from rglm import generics
 from rglm.errors import RError
 from rglm.inference.loglik import LogLik
+from rglm.inference.lrtest import robust_vce, variance_components
+from rglm.models.meglm.predict import predict_meglm
+from rglm.models.meglm.ranef import ranef_meglm
 from rglm.models.meglm.result import MeglmFit, _jacobian
 
 __all__ = ["estat_icc", "estat_sd"]
@@ -46,6 +49,12 @@ for _generic, _method in _METHODS.items():
     _generic.register(MeglmFit)(_method)
 del _generic, _method
 
+# Stata's lrtest (rglm.lrtest): the variance components e(k_r); ranef and predict
+variance_components.register(MeglmFit)(lambda fit: fit.n_re_params)
+robust_vce.register(MeglmFit)(lambda fit: getattr(fit, "robust", None) is not None)
+generics.ranef.register(MeglmFit)(ranef_meglm)
+generics.predict.register(MeglmFit)(predict_meglm)
+
 
 # ---- estat ----------------------------------------------------------------------------
 
@@ -58,7 +67,8 @@ def estat_icc(fit: MeglmFit, level: float = 95.0) -> pd.DataFrame:
     """Intraclass correlations. Stata: ``estat icc`` after ``meglm``.
 
     For a level, the share of the total variance (random intercepts' variances plus
-    the residual's: sigma^2, or pi^2/3 for logit and 1 for probit on the latent scale)
+    the residual's: sigma^2, or pi^2/3 for logit and 1 for probit on the latent scale of
+    a binary or ordinal response)
     that lies at that level and the levels above it; the interval is computed on the
     logit scale (delta method), as Stata does.
 
@@ -76,7 +86,9 @@ def estat_icc(fit: MeglmFit, level: float = 95.0) -> pd.DataFrame:
     if fit.family == "gaussian":
         def residual(x):
             return np.exp(2.0 * x[-1])
-    elif fit.link in _LATENT and fit.family in ("bernoulli", "binomial"):
+    elif fit.link in _LATENT and fit.family in ("bernoulli", "binomial", "ordinal"):
+        # Stata: estat icc after melogit/meprobit and meologit/meoprobit alike (the
+        # latent-variable residual of the binary or cumulative model)
         def residual(x):
             return _LATENT[fit.link]
     else:

@@ -3,7 +3,10 @@
 Stata: ``meglm``'s replay (``estat`` aside): header, fixed effects with z tests and
 intervals (exponentiated with ``eform``/``or``/``irr``: the estimate and interval as
 exp(), the standard error by the delta method, z and P>|z| unchanged), then per level
-the variance components and, for a gaussian response, ``var(e.y)``.
+the variance components and, for a gaussian response, ``var(e.y)``. The family's own
+parameters follow the fixed effects below a rule (``/cut1``... as ``meologit``,
+``/lnalpha`` or ``/lndelta`` as ``menbreg``, ``/logs`` for gamma), with z and P>|z|
+blank and never exponentiated.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ __all__ = ["format_meglm", "meglm_page", "coef_rows", "TITLES"]
 _LR_MODELS = {("bernoulli", "logit"): "logistic", ("binomial", "logit"): "logistic",
               ("bernoulli", "probit"): "probit", ("binomial", "probit"): "probit",
               ("bernoulli", "cloglog"): "cloglog", ("binomial", "cloglog"): "cloglog",
-              ("poisson", "log"): "Poisson", ("gaussian", "identity"): "linear"}
+              ("poisson", "log"): "Poisson", ("gaussian", "identity"): "linear",
+              ("ordinal", "logit"): "ologit", ("ordinal", "probit"): "oprobit",
+              ("nbinomial", "log"): "nbinomial", ("gamma", "log"): "gamma"}
 
 #: Stata's family names in the header.
 _FAMILY_NAMES = {"bernoulli": "Bernoulli", "binomial": "binomial", "poisson": "Poisson",
-                 "gaussian": "Gaussian"}
+                 "gaussian": "Gaussian", "ordinal": "ordinal", "nbinomial": "nbinomial",
+                 "gamma": "gamma"}
 
 TITLES = {"coef": "Coefficient", "eform": "exp(b)", "or": "Odds ratio", "irr": "IRR"}
 
@@ -50,6 +56,11 @@ def coef_rows(fit, eform: bool = False, level: float = 95.0) -> list:
             [i for i, n in enumerate(names) if n == "_cons"]
     rows = [StataRow("coef", names[i], (b[i], se[i], zval[i], pval[i], lo[i], hi[i]))
             for i in order]
+    aux = fit.aux_at(level)
+    if len(aux):
+        rows.append(StataRow("separator"))
+        rows += [StataRow("coef", r.term, (r.estimate, r.std_err, None, None, r.conf_low,
+                                           r.conf_high)) for r in aux.itertuples()]
     vc = fit.varcomp_at(level)
     nested = len(fit.levels_info) > 1 and not fit.lik.crossed
     path = {}
@@ -72,12 +83,38 @@ def _header(fit) -> str:
               for i in fit.levels_info]
     return format_meglm_header(
         title="Mixed-effects GLM", family=_FAMILY_NAMES[fit.family], link=fit.link,
+        extra=_overdispersion(fit),
         nobs=fit.nobs, levels=levels, intmethod=fit.intmethod,
         intpoints=None if fit.intmethod == "laplace" else fit.intpoints, wald=fit.wald,
-        loglik=fit.loglik)
+        loglik=fit.loglik, loglik_label=_loglik_label(fit))
 
 
-def _lr_line(fit) -> str:
+def _loglik_label(fit) -> str:
+    """Stata's ``e(crittype)``: a pseudo likelihood under pweights or a robust vce."""
+    pseudo = fit.weighted or fit.vce != "oim"
+    return "Log pseudolikelihood" if pseudo else "Log likelihood"
+
+
+def _vce_parts(fit) -> tuple:
+    """(the standard errors' heading, the line above the table): ``Robust`` and
+    ``(Std. err. adjusted for N clusters in g)`` for a robust or cluster vce."""
+    if fit.robust is None:
+        return None, None
+    r = fit.robust
+    return "Robust", f"(Std. err. adjusted for {r.n_clusters:,} clusters in {r.name})"
+
+
+def _overdispersion(fit) -> tuple:
+    """nbinomial's ``Overdispersion: mean | constant`` line below the link."""
+    fam = fit.lik.problem.family
+    return (("Overdispersion:", fam.dispersion),) if fit.family == "nbinomial" else ()
+
+
+def _lr_line(fit):
+    """The LR test against the model without random effects; None under a robust vce
+    (Stata reports none: the pseudo likelihood admits no LR test)."""
+    if fit.robust is not None:
+        return None
     kind, chi2, df, p = fit.lr_test
     model = _LR_MODELS.get((fit.family, fit.link), f"{_FAMILY_NAMES[fit.family]} GLM")
     return format_lr_line(model, kind, chi2, df, p)
@@ -88,11 +125,16 @@ def format_meglm(fit, eform=False, level: float = 95.0) -> str:
     ``"irr"`` (the column's title)."""
     title = TITLES["coef"] if not eform else TITLES.get(eform, TITLES["eform"]) \
         if isinstance(eform, str) else TITLES["eform"]
+    vcetype, title_line = _vce_parts(fit)
     return format_meglm_text(_header(fit), coef_rows(fit, bool(eform), level), fit.depvar,
-                             coef_title=title, level=level, lr_line=_lr_line(fit))
+                             coef_title=title, level=level, lr_line=_lr_line(fit),
+                             vcetype=vcetype, title_line=title_line)
 
 
 def meglm_page(fit):
     """The coefficient and random-effects table as a table page (markdown/HTML)."""
-    return stata_page(coef_rows(fit), coef_table_header(),
-                      heading=(_header(fit),), footer=(_lr_line(fit),))
+    vcetype, title_line = _vce_parts(fit)
+    lr = _lr_line(fit)
+    return stata_page(coef_rows(fit), coef_table_header(vcetype=vcetype),
+                      heading=(_header(fit),) + ((title_line,) if title_line else ()),
+                      footer=(lr,) if lr else ())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,9 @@ from scipy import stats
 from rglm.errors import rwarn
 from rglm.render.display import Tabled
 
+from .families import aux_names
 from .likelihood import MeglmLik
+from .robust import ClusterVce, group_scores, sandwich
 
 __all__ = ["MeglmFit", "LevelInfo"]
 
@@ -55,12 +58,15 @@ class MeglmFit(Tabled):
     formula : str
     depvar : str
     family : str
-        Stata's name (``bernoulli``, ``binomial``, ``poisson``, ``gaussian``).
+        Stata's name (``bernoulli``, ``binomial``, ``poisson``, ``gaussian``,
+        ``ordinal``, ``nbinomial``).
     link : str
     lik : MeglmLik
         The likelihood maximised (problem, levels, integration method and points).
     x : numpy.ndarray
-        The parameters at the maximum (beta, each level's psi, log sigma).
+        The parameters at the maximum, on the scales maximised over (beta, each
+        level's psi, the family's own parameters, log sigma; :class:`.MeglmLik`);
+        :attr:`params` is Stata's ``e(b)``.
     hessian : numpy.ndarray
         Of log L at ``x`` (numerical).
     loglik : float
@@ -72,6 +78,9 @@ class MeglmFit(Tabled):
     message : str
     evaluations : int
     nobs : int
+    robust : ClusterVce, optional
+        The clusters of ``vce(robust)``/``vce(cluster)`` (pweights imply robust); None
+        for ``vce(oim)`` (:mod:`.robust`).
     """
 
     formula: str
@@ -88,6 +97,11 @@ class MeglmFit(Tabled):
     message: str
     evaluations: int
     nobs: int
+    robust: Optional[ClusterVce] = field(default=None, repr=False)
+    # the fixed part's coding (predict on new data): R's terms/xlevels/contrasts and the
+    # columns kept after aliasing
+    spec: Any = field(default=None, repr=False, compare=False)
+    x_keep: tuple = field(default=(), repr=False, compare=False)
 
     # ---- parameters ---------------------------------------------------------------------
 
@@ -109,13 +123,33 @@ class MeglmFit(Tabled):
 
     @cached_property
     def vcov_x(self) -> np.ndarray:
-        """The inverse of the observed information of all parameters (``vce(oim)``)."""
+        """The covariance of all parameters: the inverse of the observed information
+        (``vce(oim)``), or the sandwich on the top-level clusters' scores
+        (``vce(robust)``, ``vce(cluster)``, pweights; :mod:`.robust`)."""
+        if self.robust is not None:
+            return sandwich(self.hessian, self.group_scores, self.robust)
         info = -np.asarray(self.hessian)
         try:
             return np.linalg.inv(info)
         except np.linalg.LinAlgError:
             rwarn("Hessian is not negative semidefinite: standard errors not available")
             return np.full(info.shape, np.nan)
+
+    @property
+    def vce(self) -> str:
+        """Stata's ``e(vce)``: ``"oim"``, ``"robust"`` or ``"cluster"``."""
+        return "oim" if self.robust is None else self.robust.kind
+
+    @property
+    def weighted(self) -> bool:
+        """Sampling weights were given (the log likelihood is a pseudo one)."""
+        return self.lik.pweights is not None
+
+    @cached_property
+    def group_scores(self) -> np.ndarray:
+        """d l_s / d x of each top-level group at the estimates (numerical;
+        :func:`.robust.group_scores`)."""
+        return group_scores(self.lik, self.x)
 
     @property
     def coefficients(self) -> pd.Series:
@@ -127,6 +161,64 @@ class MeglmFit(Tabled):
         """Their covariance matrix (R: ``vcov``)."""
         V = self.vcov_x[:self.p, :self.p]
         return pd.DataFrame(V, index=list(self.xnames), columns=list(self.xnames))
+
+    # ---- the family's own parameters (ordinal cutpoints, nbinomial dispersion) --------
+
+    @property
+    def aux_names(self) -> tuple:
+        """Stata's names of the family's own parameters: ``/cut1`` ... (ordinal),
+        ``/lnalpha`` or ``/lndelta`` (nbinomial); () for the other families."""
+        return aux_names(self.lik.problem.family, self.lik.naux)
+
+    @property
+    def _aux_index(self) -> np.ndarray:
+        start = self.p + self.n_re_params
+        return np.arange(start, start + self.lik.naux)
+
+    @property
+    def aux(self) -> pd.Series:
+        """The family's own parameters (R: ``polr``'s/``clmm``'s ``zeta``/``alpha``
+        for the cutpoints; glm.nb's theta = exp(-lnalpha)). Stata: ``_b[/cut1]``,
+        ``_b[/lnalpha]``."""
+        return pd.Series(self.x[self._aux_index], index=list(self.aux_names),
+                         dtype=np.float64)
+
+    def aux_at(self, level: float = 95.0) -> pd.DataFrame:
+        """The family's own parameters as Stata's table shows them: ``term``,
+        ``estimate``, ``std_err``, ``conf_low``, ``conf_high`` (Wald, ``level``%; no z
+        test: Stata leaves z and P>|z| blank for them)."""
+        i = self._aux_index
+        est = self.x[i]
+        se = np.sqrt(np.maximum(np.diag(self.vcov_x)[i], 0.0))
+        z = stats.norm.ppf(0.5 + level / 200.0)
+        return pd.DataFrame({"term": list(self.aux_names), "estimate": est,
+                             "std_err": se, "conf_low": est - z * se,
+                             "conf_high": est + z * se})
+
+    @cached_property
+    def params(self) -> pd.Series:
+        """Stata's ``e(b)``: the fixed effects, the family's own parameters, then the
+        random-effects parameters as reported (``/var(_cons[school])``,
+        ``/cov(x[g],_cons[g])``, ``/var(e.y)``)."""
+        vc = self.varcomp
+        path = {}
+        for k, info in enumerate(self.levels_info):
+            path[info.group] = ">".join(i.group.split(":")[0]
+                                        for i in self.levels_info[:k + 1])
+        names = []
+        for group, term in zip(vc["group"], vc["term"]):
+            if group == "Residual":
+                names.append("/" + term)
+                continue
+            head, inner = term[:-1].split("(", 1)
+            g = path.get(group, group)
+            inner = ",".join(" ".join(f"{nm}[{g}]" for nm in part.split(" "))
+                             for part in inner.split(","))
+            names.append(f"/{head}({inner})")
+        return pd.Series(np.concatenate([self.x[:self.p], self.aux.to_numpy(),
+                                         vc["estimate"].to_numpy()]),
+                         index=[("_cons" if n == "(Intercept)" else n) for n in self.xnames]
+                         + list(self.aux_names) + names, dtype=np.float64)
 
     @property
     def sigma(self) -> float:

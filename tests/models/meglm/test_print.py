@@ -132,3 +132,123 @@ def test_eform_or_and_irr(cbpp_fit):
 def test_markdown_page(cbpp_fit):
     md = cbpp_fit.to_markdown()
     assert "var(_cons)" in md and "_cons" in md
+
+
+# ---- ordinal and nbinomial: the family's own parameters --------------------------------
+# Stata's meologit / menbreg layout (documented output, no Stata here): the fixed effects,
+# a rule, then /cut1 ... or /lnalpha (/lndelta) with the estimate, its standard error and
+# the interval -- z and P>|z| blank -- then the random part; eform leaves them alone.
+
+
+def _meglm_families_data(reference, kind):
+    import pandas as pd
+
+    ref = reference("meglm_families")
+    if kind == "ord":
+        o = ref["ord"]
+        return pd.DataFrame({"x": o["x"], "z": np.asarray(o["z"], dtype=float),
+                             "g": pd.Categorical([f"g{i:02d}" for i in o["g"]]),
+                             "y": pd.Categorical([f"c{i}" for i in o["y"]], ordered=True)})
+    n = ref["nb"]
+    return pd.DataFrame({"x": n["x"], "g": pd.Categorical([f"h{i:02d}" for i in n["g"]]),
+                         "y": np.asarray(n["y"], dtype=float)})
+
+
+@pytest.fixture(scope="module")
+def ordinal_fit(reference):
+    import rglm
+
+    return rglm.meglm("y ~ x + z + (1 | g)", _meglm_families_data(reference, "ord"),
+                      family="ordinal", intmethod="laplace")
+
+
+@pytest.fixture(scope="module")
+def nb_fits(reference):
+    import rglm
+
+    d = _meglm_families_data(reference, "nb")
+    return {disp: rglm.meglm("y ~ x + (1 | g)", d, family=("nbinomial", disp),
+                             intmethod="laplace") for disp in ("mean", "constant")}
+
+
+_RULE = "-" * 13 + "+" + "-" * 64
+
+
+def _table(text):
+    lines = text.split("\n")
+    head = next(i for i, line in enumerate(lines) if "P>|z|" in line)
+    return lines, head
+
+
+def _aux_rows_are_the_fits(fit, lines, first):
+    se = np.sqrt(np.diag(fit.vcov_x))[fit.p + fit.n_re_params:][:fit.lik.naux]
+    z = stats.norm.ppf(0.975)
+    for k, name in enumerate(fit.aux_names):
+        line = lines[first + k]
+        assert line.split("|")[0] == f"{name:>12} "
+        b = fit.aux.iloc[k]
+        cells = line.split("|")[1].split()
+        # estimate, std. err., blank z and P>|z|, the interval
+        assert cells == [format_g(b), format_g(se[k]), format_g(b - z * se[k]),
+                         format_g(b + z * se[k])]
+        # in the columns of the fixed effects' estimate and std. err.; z, P>|z| blank
+        assert line[14:36].split() == cells[:2] and line[36:55].strip() == ""
+
+
+def test_ordinal_layout(ordinal_fit):
+    text = str(ordinal_fit)
+    lines, head = _table(text)
+    assert lines[1] == "Family:" + " " * 18 + "ordinal"
+    assert lines[2] == "Link:" + " " * 22 + "logit"
+    body = lines[head + 2:]
+    labels = [line.split("|")[0].strip() for line in body[:9]]
+    assert labels == ["x", "z", _RULE, "/cut1", "/cut2", "/cut3", _RULE, "g",
+                      "var(_cons)"]  # no _cons: the cutpoints take its place
+    _aux_rows_are_the_fits(ordinal_fit, body, 3)
+    assert "LR test vs. ologit model: chibar2(01) = " in text
+    # odds ratios for the fixed effects only
+    eform = ordinal_fit.summary(**{"or": True}).split("\n")
+    _, head_e = _table("\n".join(eform))
+    assert eform[head_e + 2].split("|")[1].split()[0] == format_g(
+        np.exp(ordinal_fit.coefficients["x"]))
+    assert eform[head_e + 5:head_e + 8] == body[3:6]
+
+
+@pytest.mark.parametrize("disp, name", [("mean", "/lnalpha"), ("constant", "/lndelta")])
+def test_nbinomial_layout(nb_fits, disp, name):
+    fit = nb_fits[disp]
+    text = str(fit)
+    lines, head = _table(text)
+    assert lines[1] == "Family:" + " " * 16 + "nbinomial"
+    assert lines[2] == "Link:" + " " * 24 + "log"
+    assert lines[3] == "Overdispersion:" + " " * (17 - len(disp)) + disp
+    assert lines[4].startswith("Group variable:")
+    body = lines[head + 2:]
+    labels = [line.split("|")[0].strip() for line in body[:7]]
+    assert labels == ["x", "_cons", _RULE, name, _RULE, "g", "var(_cons)"]
+    _aux_rows_are_the_fits(fit, body, 3)
+    assert "LR test vs. nbinomial model: chibar2(01) = " in text
+    irr = fit.summary(irr=True).split("\n")
+    _, head_i = _table("\n".join(irr))
+    assert irr[head_i + 5] == body[3]
+
+
+def test_gamma_layout(reference):
+    import pandas as pd
+
+    import rglm
+
+    g = reference("meglm_families")["gam"]
+    d = pd.DataFrame({"x": g["x"], "g": pd.Categorical([f"k{i:02d}" for i in g["g"]]),
+                      "y": g["y"]})
+    fit = rglm.meglm("y ~ x + (1 | g)", d, family="gamma", intmethod="laplace")
+    text = str(fit)
+    lines, head = _table(text)
+    assert lines[1] == "Family:" + " " * 20 + "gamma"
+    assert lines[2] == "Link:" + " " * 24 + "log"
+    assert lines[3].startswith("Group variable:")
+    body = lines[head + 2:]
+    labels = [line.split("|")[0].strip() for line in body[:7]]
+    assert labels == ["x", "_cons", _RULE, "/logs", _RULE, "g", "var(_cons)"]
+    _aux_rows_are_the_fits(fit, body, 3)
+    assert "LR test vs. gamma model: chibar2(01) = " in text
