@@ -11,7 +11,7 @@ import functools
 import sys
 from typing import Any, Mapping, Optional
 
-__all__ = ["caller_namespace", "outside_rglm", "name_in"]
+__all__ = ["caller_namespace", "outside_rglm", "name_in", "variable_names"]
 
 # The frame of functools.singledispatch's dispatching wrapper (one code object for all
 # wrappers): R's generics (rglm.generics) call their methods through it, and it belongs
@@ -46,3 +46,19 @@ def name_in(namespace: Mapping[str, Any], obj: Any) -> Optional[str]:
         if val is obj and not key.startswith("_"):
             return key
     return None
+
+
+def variable_names(objects, frame) -> list:
+    """Per object, the name of the variable holding it in ``frame`` (locals first, then
+    globals), or None: R's ``deparse(substitute(...))`` of the models passed to
+    ``anova``/``lrtest``/``AIC``. ``frame`` is the caller's (:func:`outside_rglm`)."""
+    scopes = [] if frame is None else [frame.f_locals, frame.f_globals]
+    out = []
+    for obj in objects:
+        found = None
+        for scope in scopes:
+            found = name_in(scope, obj)
+            if found is not None:
+                break
+        out.append(found)
+    return out

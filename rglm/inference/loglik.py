@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rglm.callerenv import outside_rglm
+from rglm.callerenv import outside_rglm, variable_names
 from rglm.errors import RError, rwarn
 from rglm.generics import extractAIC, logLik
 
@@ -56,18 +56,8 @@ def _as_loglik(obj: Any) -> LogLik:
 def _argument_names(objects: tuple) -> list:
     """Names of the caller's variables holding the objects (R deparses the arguments);
     ``fit1``, ``fit2``, ... where none is found."""
-    frame = outside_rglm(sys._getframe(1))
-    scopes = [] if frame is None else [frame.f_locals, frame.f_globals]
-    names = []
-    for i, obj in enumerate(objects, start=1):
-        found = None
-        for scope in scopes:
-            found = next((k for k, v in scope.items() if v is obj and not k.startswith("_")),
-                         None)
-            if found is not None:
-                break
-        names.append(found or f"fit{i}")
-    return names
+    names = variable_names(objects, outside_rglm(sys._getframe(1)))
+    return [name or f"fit{i}" for i, name in enumerate(names, start=1)]
 
 
 def _table(objects: tuple, k_of_nobs, column: str) -> pd.DataFrame:

@@ -21,10 +21,9 @@ from functools import singledispatch
 from typing import Any, Optional
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
-from rglm.callerenv import outside_rglm
+from rglm.callerenv import outside_rglm, variable_names
 from rglm.errors import RError, rwarn
 from rglm.formula.deparse import deparse
 from rglm.formula.parse import parse_expr
@@ -169,17 +168,8 @@ def _name(fit) -> str:
 
 def _variable_names(objects: list, frame) -> list:
     """The caller's variables holding the fits (Stata's stored-estimates names)."""
-    scopes = [] if frame is None else [frame.f_locals, frame.f_globals]
-    out = []
-    for i, obj in enumerate(objects, start=1):
-        found = None
-        for scope in scopes:
-            found = next((k for k, v in scope.items() if v is obj and not k.startswith("_")),
-                         None)
-            if found is not None:
-                break
-        out.append(found or f"model{i}")
-    return out
+    return [name or f"model{i}"
+            for i, name in enumerate(variable_names(objects, frame), start=1)]
 
 
 # ---- the test --------------------------------------------------------------------------

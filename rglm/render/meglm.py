@@ -7,14 +7,21 @@ Formats only, from plain numbers; the coefficient and random-effects table is
 
 * a two-column header 78 characters wide: descriptions on the left (``Family:``,
   ``Link:``, ``Group variable:``, ``Integration method:``, their values right-aligned to
-  column 32), statistics on the right from column 49 (label in 18 characters, ``=``,
+  column 31), statistics on the right from column 49 (label in 18 characters, ``=``,
   value right-aligned in 11: ``Number of obs     =      1,934``);
 * one level: ``Obs per group:`` then ``min``/``avg``/``max`` (avg ``%9.1f``); several
   levels: the grouping table (``No. of groups`` and ``Observations per group``);
 * ``Wald chi2(k)`` (``%9.2f``) and ``Prob > chi2`` (``%9.4f``) beside ``Log likelihood =``
   (``%10.0g``);
 * below the table, ``LR test vs. <model> model: chibar2(01) = ...  Prob >= chibar2 =``
-  for one variance component, ``chi2(k)`` with Stata's note otherwise.
+  for one variance component, ``chi2(k)`` with Stata's note otherwise, the ``Prob``
+  part ending at column 78;
+* a level's covariances in a block of their own below its variances (the level's name
+  repeated), with z and P>|z|; a ``cov(a,b)`` label longer than the stub is wrapped
+  after its comma (``   cov(urban,|`` then ``       _cons)|``).
+
+Checked line by line against Stata 17's published ``melogit`` output
+(``tests/reference/stata_meglm.json``, ``tests/models/meglm/test_stata_published.py``).
 """
 
 from __future__ import annotations
@@ -26,11 +33,15 @@ import numpy as np
 from rglm.render.stata import StataRow, format_coef_table, format_g
 
 __all__ = ["format_meglm_header", "format_group_table", "format_lr_line",
-           "format_meglm_text", "CONSERVATIVE_NOTE"]
+           "format_meglm_text", "level_rows", "CONSERVATIVE_NOTE"]
 
 CONSERVATIVE_NOTE = "Note: LR test is conservative and provided only for reference."
 
 _LEFT = 48
+#: The width of Stata's output lines (the header and the LR-test line end here).
+_WIDTH = 78
+_MIN_STUB = 12
+_MAX_STUB = 32
 
 
 def _stat(label: str, value: str) -> str:
@@ -41,7 +52,9 @@ def _line(left: str, right: str = "") -> str:
     return (f"{left:<{_LEFT}}{right}" if right else left).rstrip()
 
 
-def _desc(label: str, value: str, width: int = 32) -> str:
+def _desc(label: str, value: str, width: int = 31) -> str:
+    # right-aligned to column 31, as "Integration method: mvaghermite" fills it (public
+    # Stata 13 and 15 meglm logs: "Family:                Gaussian", 31 characters)
     return f"{label}{value:>{max(width - len(label), len(value) + 1)}}"
 
 
@@ -69,7 +82,7 @@ def format_group_table(levels: Sequence[tuple]) -> str:
     return "\n".join(lines)
 
 
-def format_meglm_header(*, title: str, family: str, link: str, nobs: int,
+def format_meglm_header(*, title: str, family: Optional[str], link: str, nobs: int,
                         levels: Sequence[tuple], intmethod: str,
                         intpoints: Optional[int], wald: tuple, loglik: float,
                         loglik_label: str = "Log likelihood",
@@ -78,6 +91,9 @@ def format_meglm_header(*, title: str, family: str, link: str, nobs: int,
 
     Parameters
     ----------
+    family : str or None
+        None for the family-specific commands' header (``melogit``: no ``Family:`` and
+        ``Link:`` lines).
     levels : sequence of (name, groups, min, avg, max)
         Outermost first; one level is described beside ``Group variable:``.
     intpoints : int or None
@@ -86,13 +102,17 @@ def format_meglm_header(*, title: str, family: str, link: str, nobs: int,
     extra : sequence of (label, value)
         Lines below ``Link:`` (nbinomial's ``Overdispersion: mean``).
     """
-    lines = [_line(title, _stat("Number of obs", _count(nobs))),
-             _desc("Family:", family), _desc("Link:", link)]
+    lines = [_line(title, _stat("Number of obs", _count(nobs)))]
+    if family is not None:
+        # meglm names its family and link; melogit, mepoisson, meologit... do not
+        lines += [_desc("Family:", family), _desc("Link:", link)]
     lines += [_desc(label, value) for label, value in extra]
     if len(levels) == 1:
         name, g, lo, avg, hi = levels[0]
-        lines += [_line(_desc("Group variable:", name), _stat("Number of groups",
-                                                               _count(g))),
+        # melogit & co. (Stata 17) write "Group variable: district", one space
+        group = _desc("Group variable:", name) if family is not None \
+            else f"Group variable: {name}"
+        lines += [_line(group, _stat("Number of groups", _count(g))),
                   "", _line("", "Obs per group:"),
                   _line("", f"{'min':>17} ={_count(lo):>11}"),
                   _line("", f"{'avg':>17} ={avg:>11.1f}"),
@@ -113,12 +133,51 @@ def format_meglm_header(*, title: str, family: str, link: str, nobs: int,
 def format_lr_line(model: str, kind: str, chi2: float, df: int, p: float) -> str:
     """``LR test vs. logistic model: chibar2(01) = 43.39  Prob >= chibar2 = 0.0000``
     (``kind="chibar2"``), or the ``chi2(k)`` test with Stata's note."""
+    # Stata ends the line at column 78 (``chibar2(01) = 43.39       Prob >= ...``,
+    # ``chi2(3) = 58.42               Prob > chi2 = 0.0000``: Stata 17's melogit)
     if kind == "chibar2":
         left = f"LR test vs. {model} model: chibar2(01) = {chi2:.2f}"
-        return _line(f"{left:<{_LEFT + 5}}", f"Prob >= chibar2 = {p:.4f}")
+        return _right(left, f"Prob >= chibar2 = {p:.4f}")
     left = f"LR test vs. {model} model: chi2({df}) = {chi2:.2f}"
-    return (_line(f"{left:<{_LEFT + 5}}", f"Prob > chi2 = {p:.4f}") + "\n\n"
-            + CONSERVATIVE_NOTE)
+    return (_right(left, f"Prob > chi2 = {p:.4f}") + "\n\n" + CONSERVATIVE_NOTE)
+
+
+def _right(left: str, right: str) -> str:
+    return f"{left}{right:>{max(_WIDTH - len(left), len(right) + 2)}}"
+
+
+def level_rows(name: str, rows: Sequence[tuple]) -> list:
+    """A level's rows of the random-effects part: (label, values) per parameter, in
+    order. The variances under the level's name, then, after a rule, the covariances
+    under the name again, as Stata 17 lays them out (their z and P>|z| are shown: a
+    covariance is not on a boundary). ``name`` None: no heading (the residual)."""
+    var = [StataRow("variance", label, values) for label, values in rows
+           if not label.startswith("cov(")]
+    cov = [StataRow("variance", label, values) for label, values in rows
+           if label.startswith("cov(")]
+    head = [StataRow("equation", name)] if name is not None else []
+    out = [StataRow("separator")] + head + var
+    if cov:
+        out += [StataRow("separator")] + head + cov
+    return out
+
+
+def _wrap_covariances(rows: Sequence[StataRow]) -> list:
+    """Stata keeps the stub the other rows need and wraps a longer ``cov(a,b)`` label
+    after its comma, the numbers on the second line."""
+    labels = [len(r.label) for r in rows
+              if r.kind not in ("separator", "variance") or not r.label.startswith("cov(")]
+    w = min(max([_MIN_STUB] + labels), _MAX_STUB)
+    out = []
+    for r in rows:
+        cut = r.label.find(",") + 1
+        if r.kind == "variance" and r.label.startswith("cov(") and len(r.label) > w + 1 \
+                and cut > 0:
+            out += [StataRow("variance", r.label[:cut]),
+                    StataRow("variance", r.label[cut:], r.values, r.note)]
+        else:
+            out.append(r)
+    return out
 
 
 def format_meglm_text(header: str, rows: Sequence[StataRow], depvar: str, *,
@@ -129,8 +188,8 @@ def format_meglm_text(header: str, rows: Sequence[StataRow], depvar: str, *,
     LR-test line, with a final newline. ``vcetype`` (``"Robust"``) heads the standard
     errors; ``title_line`` (``(Std. err. adjusted for 20 clusters in g)``) stands
     right-aligned above the table after a blank line, as Stata prints them."""
-    table = format_coef_table(rows, coef_title=coef_title, level=level, vcetype=vcetype,
-                              title_line=title_line)
+    table = format_coef_table(_wrap_covariances(rows), coef_title=coef_title, level=level,
+                              vcetype=vcetype, title_line=title_line)
     if title_line:
         table = "\n" + table
     lines = table.rstrip("\n").split("\n")

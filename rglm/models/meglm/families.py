@@ -20,11 +20,14 @@ module builds their problem from the model frame:
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
+from rglm.engines.mixed.agq_gradient import aux_count
 from rglm.engines.mixed.agq_response import MeglmFamily, meglm_problem
 from rglm.errors import RError
 
-__all__ = ["AUX_FAMILIES", "aux_family", "aux_problem", "aux_names", "n_aux"]
+__all__ = ["AUX_FAMILIES", "aux_family", "aux_problem", "aux_names", "n_aux",
+           "ordinal_categories"]
 
 #: meglm's families with their own parameters, and their links (the first the default).
 AUX_FAMILIES = {"ordinal": ("logit", "probit", "cloglog"), "nbinomial": ("log",),
@@ -72,6 +75,22 @@ def aux_problem(frames, fam: MeglmFamily, offset):
     return problem, xnames
 
 
+def ordinal_categories(y) -> tuple:
+    """An ordinal response's categories in order, as :func:`.meglm_problem` codes them
+    (0..K-1): an ordered factor's or a categorical's observed levels, or the distinct
+    numbers (whole numbers as ints). Stata: the outcomes of ``predict p*, pr``."""
+    if isinstance(y, pd.Series) and isinstance(y.dtype, pd.CategoricalDtype):
+        y = y.array
+    if isinstance(y, pd.Categorical):
+        codes = np.unique(np.asarray(y.codes))
+        return tuple(y.categories[codes[codes >= 0]])
+    values = np.unique(np.asarray(y, dtype=np.float64))
+    values = values[np.isfinite(values)]
+    if np.all(values == np.round(values)):
+        return tuple(int(v) for v in values)
+    return tuple(float(v) for v in values)
+
+
 def aux_names(fam, naux: int) -> tuple:
     """Stata's names of the family's ``naux`` own parameters: ``/cut1`` ...
     ``/cut(K-1)`` (ordinal), ``/lnalpha`` or ``/lndelta`` (nbinomial); () for R's
@@ -85,10 +104,6 @@ def aux_names(fam, naux: int) -> tuple:
     return tuple(f"/cut{k}" for k in range(1, naux + 1))
 
 
-def n_aux(problem) -> int:
-    """The number of the family's own parameters: K - 1 cutpoints for K observed
-    categories (codes 0..K-1), one log dispersion or log scale, or none."""
-    fam = problem.family
-    if not isinstance(fam, MeglmFamily):
-        return 0
-    return int(np.max(problem.y)) if fam.family == "ordinal" else 1
+#: The number of the family's own parameters (K - 1 cutpoints, one log dispersion or
+#: log scale, or none): the engine's count, which the frozen rules size their aux by.
+n_aux = aux_count

@@ -24,7 +24,8 @@ from rglm.formula.deparse import deparse1
 from rglm.formula.parse import parse_formula
 from rglm.models.call import caller_namespace
 from rglm.models.meglm.covariance import level_cov
-from rglm.models.meglm.families import AUX_FAMILIES, aux_family, aux_problem, n_aux
+from rglm.models.meglm.families import (AUX_FAMILIES, aux_family, aux_problem, n_aux,
+                                        ordinal_categories)
 from rglm.models.meglm.fit import maximise
 from rglm.models.meglm.likelihood import (MeglmLik, crossed_deviance, level_nesting,
                                           merged_problem)
@@ -82,19 +83,14 @@ def _family(family, link, trials):
 
 
 def _column(value, data, frame, namespace, what: str) -> np.ndarray:
-    """A column name, a number or values, at the frame's rows."""
+    """A column name, a number or values, at the frame's rows, as numbers."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return np.full(frame.nrow, float(value))
-    if isinstance(value, str):
-        if data is not None and value in data.columns:
-            value = data[value]
-        elif value in namespace:
-            value = namespace[value]
-        else:
-            raise RError(f"variable {value} not found ({what})")
-    arr = np.asarray(value, dtype=np.float64)
-    pos = frame.positions
-    return arr if pos is None or len(arr) == frame.nrow else arr[pos]
+    arr = raw_column(value, data, frame, namespace, what)
+    try:
+        return np.asarray(arr, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise RError(f"{what} must be numeric") from None
 
 
 def _covariance_of(covariance, groups: tuple) -> dict:
@@ -234,7 +230,9 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
     RError
         Unknown family or link, options not yet supported, intpoints below 1 or too many
         nodes, a covariance structure that does not fit the level, more than two nested
-        levels, a gaussian model with crossed factors.
+        levels, crossed factors with the ordinal, nbinomial or gamma family or a gaussian
+        with the log link (crossed factors are fitted for R's binomial and Poisson by
+        lme4's Laplace deviance, for the gaussian by lmer's exact likelihood).
     """
     namespace = caller_namespace()
     vce_kind, cluster = parse_vce(vce)
@@ -266,8 +264,10 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
     order = level_nesting(problem.reterms)
     crossed = order is None
     if crossed:
-        if name == "gaussian" or name in AUX_FAMILIES:
-            raise _not_yet(f"family({name}) with crossed random effects")
+        if name in AUX_FAMILIES or (name == "gaussian" and fam.link != "identity"):
+            raise _not_yet(f"family({name}) link({fam.link}) with crossed random "
+                           "effects" if name == "gaussian" else
+                           f"family({name}) with crossed random effects")
         if intmethod not in (None, "laplace"):
             message(CROSSED_NOTE)
         intmethod = "laplace"
@@ -314,7 +314,8 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
         loglik=opt.loglik, ll_c=ll_c, levels_info=_level_info(problem, order),
         converged=opt.converged, message=opt.message, evaluations=opt.evaluations,
         nobs=problem.n, robust=robust, spec=frames.fixed.spec,
-        x_keep=tuple(int(j) for j in frames.keep))
+        x_keep=tuple(int(j) for j in frames.keep),
+        categories=ordinal_categories(frames.response) if name == "ordinal" else ())
 
 
 def _grid_report(node: int, loglik: float) -> None:

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from rglm.engines.mixed.agq_vector import PWeights, QuadLik, marginal_loglik
 from rglm.engines.mixed.glmm_deviance import GlmmDeviance
+from rglm.engines.mixed.lmm_deviance import LmmDeviance
 from rglm.engines.mixed.problem import MixedProblem
 from rglm.engines.mixed.structure import structure_of
 from rglm.errors import RError
@@ -129,8 +130,9 @@ class MeglmLik:
     intpoints : int
     crossed : bool
         Crossed factors: the Laplace approximation by lme4's PIRLS (Stata's rule).
-    deviance : GlmmDeviance, optional
-        lme4's Laplace deviance for crossed factors (:func:`crossed_deviance`).
+    deviance : GlmmDeviance or LmmDeviance, optional
+        lme4's Laplace deviance for crossed factors, lmer's least squares for a gaussian
+        response (:func:`crossed_deviance`).
     naux : int
         The number of the family's own parameters (0 for R's families).
     pweights : PWeights, optional
@@ -143,7 +145,7 @@ class MeglmLik:
     intmethod: str
     intpoints: int
     crossed: bool
-    deviance: Optional[GlmmDeviance] = field(default=None, repr=False, compare=False)
+    deviance: Optional[object] = field(default=None, repr=False, compare=False)
     naux: int = 0
     pweights: Optional[PWeights] = field(default=None, repr=False, compare=False)
 
@@ -203,17 +205,44 @@ class MeglmLik:
         return value if np.isfinite(value) else -np.inf
 
     def _laplace_crossed(self, x) -> float:
-        beta, psis, _, _ = self.parts(x)
+        beta, psis, _, sigma = self.parts(x)
         try:
-            value = -0.5 * self.deviance.laplace(self.theta(psis, None), beta)
+            if sigma is not None:
+                value = _gaussian_loglik(self.deviance, self.theta(psis, sigma), beta,
+                                         sigma)
+            else:
+                value = -0.5 * self.deviance.laplace(self.theta(psis, None), beta)
         except (RError, np.linalg.LinAlgError):
             return -np.inf
         return float(value) if np.isfinite(value) else -np.inf
 
 
-def crossed_deviance(problem: MixedProblem) -> GlmmDeviance:
+def _gaussian_loglik(lmm: LmmDeviance, theta, beta, sigma: float) -> float:
+    """The exact log likelihood of a linear mixed model at (theta, beta, sigma), theta
+    relative to sigma (lme4's), for any random-effects structure, crossed included.
+
+    Stata: ``meglm`` gaussian with crossed effects (its Laplace approximation, exact for
+    a gaussian response); R: lmer's ML deviance before profiling beta and sigma out:
+    with lmer's penalised least squares at theta (beta-hat, r^2, log|L|^2, R_X),
+
+        -2 log L = n log(2 pi sigma^2) - sum log w + log|L|^2
+                   + (r^2 + |R_X (beta - beta-hat)|^2) / sigma^2.
+    """
+    state = lmm.solve(theta)
+    d = state.RX @ (np.asarray(beta, dtype=np.float64) - state.beta)
+    rss = state.pwrss + float(d @ d)
+    return -0.5 * (lmm.n * np.log(2.0 * np.pi * sigma * sigma) - lmm.ldW + state.ldL2
+                   + rss / (sigma * sigma))
+
+
+def crossed_deviance(problem: MixedProblem):
     """lme4's Laplace deviance with PIRLS run to convergence at each point (its state,
-    the stored linear predictor, set once by the initial PIRLS)."""
+    the stored linear predictor, set once by the initial PIRLS); for a gaussian
+    response (identity link) lmer's penalised least squares, whose likelihood is exact
+    (:func:`_gaussian_loglik`)."""
+    fam = problem.family
+    if fam.family == "gaussian" and fam.link == "identity":
+        return LmmDeviance(replace(problem, family=None), REML=False)
     dev = GlmmDeviance(problem, tol=1e-10, exact=True)
     dev.initialize(np.asarray(problem.reterms.theta))
     return dev

@@ -1,7 +1,7 @@
 """meglm's methods of R's generics, and Stata's ``estat icc`` / ``estat sd``.
 
 R: ``coef``/``fixef`` (the fixed effects), ``vcov``, ``logLik`` (df = all parameters),
-``nobs``, ``ngrps``, ``VarCorr`` (here Stata's random-effects table as a data frame);
+``nobs``, ``ngrps``, ``VarCorr`` (lme4's object; Stata's table is ``fit.varcomp``);
 ``AIC``/``BIC`` follow from ``logLik``. Stata: ``estat icc`` (intraclass correlations
 of random-intercept models, CIs on the logit scale) and ``estat sd`` (standard
 deviations and correlations in place of variances and covariances).
@@ -20,6 +20,7 @@ from rglm.inference.lrtest import robust_vce, variance_components
 from rglm.models.meglm.predict import predict_meglm
 from rglm.models.meglm.ranef import ranef_meglm
 from rglm.models.meglm.result import MeglmFit, _jacobian
+from rglm.models.mixed.varcorr import VarCorrMer, varcorr_of
 
 __all__ = ["estat_icc", "estat_sd"]
 
@@ -35,6 +36,20 @@ def _ngrps(fit: MeglmFit) -> pd.Series:
                      index=[i.group for i in fit.levels_info], dtype="int64")
 
 
+def _varcorr(fit: MeglmFit) -> VarCorrMer:
+    """R: ``VarCorr(fit)`` -- lme4's object (printed as lme4 prints it, with
+    ``.as_data_frame()``), each level's covariance matrix on its own scale and the
+    gaussian residual SD; Stata's own table (variances, covariances, their standard
+    errors and log-scale intervals) is ``fit.varcomp``. A level that merges several of
+    lme4's terms on one factor (``(1 | g) + (0 + x | g)``) is one block here, as Stata's
+    level is."""
+    params = fit.lik.parts(fit.x)
+    levels = fit.lik.levels
+    return varcorr_of([lv.chol(psi) for lv, psi in zip(levels, params.psis)],
+                      [lv.group for lv in levels], [lv.names for lv in levels], 1.0,
+                      params.sigma)
+
+
 _METHODS = {
     generics.coef: lambda fit: fit.coefficients,
     generics.fixef: lambda fit: fit.coefficients,
@@ -42,7 +57,7 @@ _METHODS = {
     generics.logLik: _logLik,
     generics.nobs: lambda fit: fit.nobs,
     generics.ngrps: _ngrps,
-    generics.VarCorr: lambda fit: fit.varcomp,
+    generics.VarCorr: _varcorr,
 }
 
 for _generic, _method in _METHODS.items():

@@ -26,6 +26,17 @@ Modes: the joint posterior mode (the engine's Laplace centres, then the inner mo
 given it); their standard errors the diagonal blocks of the inverse of minus the joint
 Hessian (for the inner level H_uu^-1 + H_uu^-1 H_uv Schur^-1 H_vu H_uu^-1).
 
+Sampling weights (a weighted fit's pseudo-likelihood): the observations' weights
+multiply their log f in every conditional likelihood; the inner groups' weights w_c
+raise each inner integral to its power in the outer posterior, p(v | y) proportional to
+phi(v) prod_c L_c(v)^{w_c} (the pseudo-likelihood's own outer integrand, the weighted
+conditional likelihood of the lower units, as Stata's ``predict, reffects`` after a
+weighted ``meglm``), while E[u_c | v, y] is the unweighted-by-w_c posterior of the
+group given v. The top level's weights do not enter any posterior (they multiply a
+group's whole log integral). Modes: the joint mode of the same weighted objective
+(the engine's Laplace centre), the curvature's v-blocks weighted as the engine's
+Schur complement.
+
 Crossed factors are integrated by the Laplace approximation (Stata's rule): their
 predictions are the joint modes (lme4's PIRLS, to convergence) with lme4's conditional
 variances, means and modes alike.
@@ -98,6 +109,17 @@ def _setup(fit):
     return lik, problem, theta, eta_fix, sigma, aux, obs_w
 
 
+def _inner_weights(fit, group: str, order: np.ndarray, inner) -> Optional[np.ndarray]:
+    """(each row's inner-group sampling weight, each inner group's), in the engine's
+    order, or None when the inner level is unweighted."""
+    pw = getattr(fit.lik, "pweights", None)
+    rows = None if pw is None else pw.rows(group)
+    if rows is None:
+        return None
+    wrow = np.asarray(rows, dtype=np.float64)[order]
+    return wrow, wrow[inner.starts]
+
+
 def posterior(fit, kind: str = "ebmeans", intpoints: Optional[int] = None) -> Posterior:
     """The random effects' posterior means (``"ebmeans"``) or modes (``"ebmodes"``) and
     covariances at the fit's parameters. Stata: ``predict, reffects [ebmodes]
@@ -162,23 +184,24 @@ def _two_levels(fit, cols, eta_fix, sigma, aux, obs_w, kind, K):
     parent = outer.codes[inner.starts]
     inner_codes = c2o[inner.starts]
     eta_f = eta_fix[order]
+    weights = _inner_weights(fit, g2, order, inner)
 
     def inner_eta0(v):  # v (B, So, q1) -> (B, n)
         return eta_f[None, :] + np.einsum("ni,bni->bn", outer.V, v[:, outer.codes, :])
 
     if kind == "ebmodes":
-        v, Cv, u, Cu = _joint_modes(fit, cl, outer, inner, parent, inner_eta0)
+        v, Cv, u, Cu = _joint_modes(fit, cl, outer, inner, parent, inner_eta0, weights)
     else:
         q = fit.lik.evaluate(fit.x)
         v, Cv, u, Cu = _nested_means(fit, cl, outer, inner, parent, inner_eta0,
-                                     q.centre, q.scale, K)
+                                     q.centre, q.scale, K, weights)
     # inner groups back to the inner factor's code order
     back = np.empty(len(inner_codes), dtype=np.int64)
     back[inner_codes] = np.arange(len(inner_codes))
     return [v, u[back]], [Cv, Cu[back]], [outer_j, inner_j]
 
 
-def _nested_means(fit, cl, outer, inner, parent, inner_eta0, a, S, K):
+def _nested_means(fit, cl, outer, inner, parent, inner_eta0, a, S, K, weights=None):
     method = fit.lik.intmethod
     q1 = outer.q
     if K == 1 or method == "laplace":
@@ -195,6 +218,8 @@ def _nested_means(fit, cl, outer, inner, parent, inner_eta0, a, S, K):
     logl, ai, Si = integrate_level(cl, eta0, inner, method, Ki)    # (Ko, Gi)
     m_in, C_in = _rule_moments(cl, eta0, inner, ai, Si, Ki, method)
     if Ko > 1:
+        if weights is not None:     # prod_c L_c(v)^{w_c}
+            logl = logl * weights[1]
         T = gsum(logl, np.flatnonzero(np.r_[True, parent[1:] != parent[:-1]]), -1).T
         tot = logw + T - 0.5 * np.sum(v * v, -1) + 0.5 * np.sum(z * z, -1)
         logp = tot - tot.max(axis=1, keepdims=True)
@@ -212,8 +237,9 @@ def _nested_means(fit, cl, outer, inner, parent, inner_eta0, a, S, K):
     return mv, Cv, mu, Cu
 
 
-def _joint_modes(fit, cl, outer, inner, parent, inner_eta0):
-    """The joint posterior mode and the inverse joint curvature's diagonal blocks."""
+def _joint_modes(fit, cl, outer, inner, parent, inner_eta0, weights=None):
+    """The joint posterior mode and the inverse joint curvature's diagonal blocks
+    (inner weights: each inner group's terms times w_c, as the engine's profile)."""
     lap = fit.lik if fit.lik.intmethod == "laplace" else replace(fit.lik,
                                                                  intmethod="laplace")
     v = lap.evaluate(fit.x).centre                                 # (So, q1)
@@ -223,12 +249,16 @@ def _joint_modes(fit, cl, outer, inner, parent, inner_eta0):
     eta = eta0[0] + np.einsum("ni,ni->n", inner.V, u[inner.codes])
     _, w = cl.score_weight(eta)
     Vo, Vi = outer.V, inner.V
-    hvv = gsum(w[:, None, None] * (Vo[:, :, None] * Vo[:, None, :]), outer.starts, 0) \
+    wv = w if weights is None else w * weights[0]
+    hvv = gsum(wv[:, None, None] * (Vo[:, :, None] * Vo[:, None, :]), outer.starts, 0) \
         + np.eye(outer.q)
     huv = gsum(w[:, None, None] * (Vi[:, :, None] * Vo[:, None, :]), inner.starts, 0)
     x = np.linalg.solve(huu, huv)                                  # H_uu^-1 H_uv
     starts = np.flatnonzero(np.r_[True, parent[1:] != parent[:-1]])
-    schur = hvv - gsum(np.einsum("cji,cjk->cik", huv, x), starts, 0)
+    cross = np.einsum("cji,cjk->cik", huv, x)
+    if weights is not None:
+        cross = cross * weights[1][:, None, None]
+    schur = hvv - gsum(cross, starts, 0)
     Cv = np.linalg.inv(schur)
     Cu = np.linalg.inv(huu) + np.einsum("cij,ckj->cik", x @ Cv[parent], x)
     return v, Cv, u, Cu

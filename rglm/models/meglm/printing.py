@@ -3,7 +3,8 @@
 Stata: ``meglm``'s replay (``estat`` aside): header, fixed effects with z tests and
 intervals (exponentiated with ``eform``/``or``/``irr``: the estimate and interval as
 exp(), the standard error by the delta method, z and P>|z| unchanged), then per level
-the variance components and, for a gaussian response, ``var(e.y)``. The family's own
+the variance components (covariances in a block of their own, with z and P>|z|,
+as Stata 17 prints them) and, for a gaussian response, ``var(e.y)``. The family's own
 parameters follow the fixed effects below a rule (``/cut1``... as ``meologit``,
 ``/lnalpha`` or ``/lndelta`` as ``menbreg``, ``/logs`` for gamma), with z and P>|z|
 blank and never exponentiated.
@@ -14,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from rglm.render.meglm import (format_lr_line, format_meglm_header, format_meglm_text)
+from rglm.render.meglm import (format_lr_line, format_meglm_header, format_meglm_text,
+                                level_rows)
 from rglm.render.stata import StataRow, stata_page, coef_table_header
 
 __all__ = ["format_meglm", "meglm_page", "coef_rows", "TITLES"]
@@ -68,14 +70,19 @@ def coef_rows(fit, eform: bool = False, level: float = 95.0) -> list:
         path[info.group] = ">".join(i.group.split(":")[0]
                                     for i in fit.levels_info[:k + 1])
     for group, block in vc.groupby("group", sort=False):
-        rows.append(StataRow("separator"))
-        if group != "Residual":
-            rows.append(StataRow("equation", path.get(group, group) if nested
-                                 else group))
-        for r in block.itertuples():
-            rows.append(StataRow("variance", r.term, (r.estimate, r.std_err, None, None,
-                                                      r.conf_low, r.conf_high)))
+        name = None if group == "Residual" else path.get(group, group) if nested else group
+        rows += level_rows(name, [(r.term, _re_values(r)) for r in block.itertuples()])
     return rows
+
+
+def _re_values(r) -> tuple:
+    """A random-effects parameter's cells: a covariance has its z test (Stata 17 prints
+    it: a covariance is not on a boundary), a variance none."""
+    zval = pval = None
+    if r.term.startswith("cov(") and r.std_err > 0:
+        zval = r.estimate / r.std_err
+        pval = 2.0 * stats.norm.sf(abs(zval))
+    return (r.estimate, r.std_err, zval, pval, r.conf_low, r.conf_high)
 
 
 def _header(fit) -> str:

@@ -4,7 +4,10 @@ R: ``lme4::ranef(fit, condVar = TRUE)`` (its shape: per grouping factor a data f
 rows the levels, columns the effects, the conditional variances kept per factor as
 ``"postVar"``); Stata: ``predict, reffects`` (``ebmeans``, the default after the
 adaptive and non-adaptive quadratures, or ``ebmodes``) with ``reses()`` (their standard
-errors: posterior standard deviations). The numbers are :mod:`.posterior`'s.
+errors: posterior standard deviations). The numbers are :mod:`.posterior`'s; after a
+weighted fit (``weights=``, ``level_weights=``) they are the pseudo-likelihood's
+posterior (observation weights on log f, inner groups' weights as powers of their
+integrals in the outer posterior).
 """
 
 from __future__ import annotations

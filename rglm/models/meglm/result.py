@@ -102,6 +102,8 @@ class MeglmFit(Tabled):
     # columns kept after aliasing
     spec: Any = field(default=None, repr=False, compare=False)
     x_keep: tuple = field(default=(), repr=False, compare=False)
+    # an ordinal response's categories in order (Stata's outcomes; predict's columns)
+    categories: tuple = field(default=(), repr=False, compare=False)
 
     # ---- parameters ---------------------------------------------------------------------
 
@@ -197,9 +199,9 @@ class MeglmFit(Tabled):
 
     @cached_property
     def params(self) -> pd.Series:
-        """Stata's ``e(b)``: the fixed effects, the family's own parameters, then the
-        random-effects parameters as reported (``/var(_cons[school])``,
-        ``/cov(x[g],_cons[g])``, ``/var(e.y)``)."""
+        """Stata's ``e(b)``: the fixed effects (``_cons`` last), the family's own
+        parameters, then the random-effects parameters as reported
+        (``/var(_cons[school])``, ``/cov(x[g],_cons[g])``, ``/var(e.y)``)."""
         vc = self.varcomp
         path = {}
         for k, info in enumerate(self.levels_info):
@@ -215,9 +217,12 @@ class MeglmFit(Tabled):
             inner = ",".join(" ".join(f"{nm}[{g}]" for nm in part.split(" "))
                              for part in inner.split(","))
             names.append(f"/{head}({inner})")
-        return pd.Series(np.concatenate([self.x[:self.p], self.aux.to_numpy(),
+        # Stata's equation lists the constant last
+        fixed = sorted(range(self.p), key=lambda j: self.xnames[j] == "(Intercept)")
+        return pd.Series(np.concatenate([self.x[fixed], self.aux.to_numpy(),
                                          vc["estimate"].to_numpy()]),
-                         index=[("_cons" if n == "(Intercept)" else n) for n in self.xnames]
+                         index=[("_cons" if self.xnames[j] == "(Intercept)"
+                                 else self.xnames[j]) for j in fixed]
                          + list(self.aux_names) + names, dtype=np.float64)
 
     @property

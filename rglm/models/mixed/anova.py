@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from rglm.callerenv import outside_rglm
+from rglm.callerenv import outside_rglm, variable_names
 from rglm.engines.mixed import fit_lmer
 from rglm.errors import RError, rwarn
 from rglm.formula.deparse import deparse, deparse1
@@ -48,18 +48,7 @@ def extractAIC_mer(fit: MerMod, scale: float = 0.0, k: float = 2.0) -> np.ndarra
 
 def _names_of(objects: Sequence, depth: int = 2) -> list:
     """The caller's variable names of the models (R deparses the arguments)."""
-    frame = outside_rglm(sys._getframe(depth))
-    scopes = [] if frame is None else [frame.f_locals, frame.f_globals]
-    names = []
-    for obj in objects:
-        found = None
-        for scope in scopes:
-            found = next((k for k, v in scope.items() if v is obj and not k.startswith("_")),
-                         None)
-            if found is not None:
-                break
-        names.append(found)
-    return names
+    return variable_names(objects, outside_rglm(sys._getframe(depth)))
 
 
 def _call_arg(fit, name: str):

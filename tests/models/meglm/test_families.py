@@ -364,7 +364,8 @@ def test_grid_over_two_levels_of_variances(dataset):
     grid_search(m.lik, m.x, [0.5, 2.0], report=lambda node, v: seen.append(v))
     assert len(seen) == 4
     # Stata's e(b) names of the random part: /var(x[level])
-    assert list(m.params.index) == ["_cons", "pn", "/var(pn[herd])", "/var(_cons[herd])"]
+    assert list(m.params.index) == ["pn", "_cons", "/var(pn[herd])", "/var(_cons[herd])"]
+    assert m.params["_cons"] == m.coefficients["(Intercept)"]
     lv = m.lik.levels[0]
     np.testing.assert_allclose(lv.sigma(lv.start([0.5, 2.0])), np.diag([0.5, 2.0]))
 

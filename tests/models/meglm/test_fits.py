@@ -116,3 +116,37 @@ def test_vcov_is_lme4s_hessian_based_one(case_id, engine_case, meglm_of, assert_
     fit = meglm_of(case, family=family, intmethod="mcaghermite", intpoints=case["nAGQ"])
     ref = np.array(case["vcov"], dtype=float)
     assert_close(fit.vcov.to_numpy().ravel(), ref.ravel(), 2e-4, "vcov")
+
+
+def test_gaussian_crossed_is_lmers_ml_fit(engine_case, data_of, assert_close):
+    """Crossed factors with a gaussian response (Stata: meglm's Laplace, exact here):
+    the maximum of lmer's likelihood (REML = FALSE; rglm.lmer is tested against lme4).
+    Log L to 1e-8 (flat at the optimum), variance components and beta to 1e-4 (the
+    optimisers' tolerances)."""
+    import rglm
+
+    case = engine_case("penicillin_reml")
+    data = data_of(case)
+    fit = rglm.meglm(case["formula"], data, family="gaussian", intmethod="mvaghermite")
+    assert fit.intmethod == "laplace" and fit.lik.crossed
+    ml = rglm.lmer(case["formula"], data, REML=False)
+    assert_close(fit.loglik, float(rglm.logLik(ml)), 1e-8, "log L")
+    ours, theirs = rglm.VarCorr(fit).as_data_frame(), rglm.VarCorr(ml).as_data_frame()
+    assert list(ours["grp"]) == list(theirs["grp"])
+    assert_close(ours["sdcor"].to_numpy(), theirs["sdcor"].to_numpy(), 1e-4, "sdcor")
+    assert_close(fit.coefficients.to_numpy(), rglm.fixef(ml).to_numpy(), 1e-4, "beta")
+
+
+def test_gaussian_exact_likelihood_equals_the_quadrature(engine_case, meglm_of):
+    """The crossed path's closed form (lmer's penalised least squares, beta and sigma
+    not profiled) and the nested quadrature (exact for a gaussian response) are the same
+    function: Pastes' (1 | batch/cask) at the optimum and away from it, to 1e-10."""
+    from rglm.models.meglm.likelihood import _gaussian_loglik, crossed_deviance
+
+    fit = meglm_of(engine_case("pastes_ml"))
+    lmm = crossed_deviance(fit.lik.problem)
+    for shift in (0.0, 0.3, -0.2):
+        x = fit.x + shift * np.arange(1, len(fit.x) + 1) / len(fit.x)
+        beta, psis, _, sigma = fit.lik.parts(x)
+        value = _gaussian_loglik(lmm, fit.lik.theta(psis, sigma), beta, sigma)
+        assert value == pytest.approx(fit.lik.loglik(x), rel=1e-10)

@@ -37,7 +37,23 @@ def test_generics(fit):
     assert float(rglm.BIC(fit)) == pytest.approx(-2 * fit.loglik + 5 * np.log(56), rel=1e-14)
     assert rglm.nobs(fit) == 56
     assert rglm.ngrps(fit).to_dict() == {"herd": 15}
-    assert rglm.VarCorr(fit).equals(fit.varcomp)
+    vc = rglm.VarCorr(fit).as_data_frame()
+    assert list(vc["grp"]) == ["herd"] and list(vc["var1"]) == ["(Intercept)"]
+    assert vc["vcov"].iloc[0] == pytest.approx(fit.varcomp["estimate"].iloc[0], rel=1e-14)
+
+
+def test_varcorr_is_lme4s_at_the_same_optimum(slope_fit, data_of, engine_case):
+    """VarCorr(meglm) is lme4's object: the same Laplace model by glmer gives the same
+    table (the two optimisers' tolerance: 1e-4), printed as lme4 prints it."""
+    import rglm
+
+    g = rglm.glmer(slope_fit.formula, data_of(engine_case("cbpp_slope")),
+                   family=rglm.binomial())
+    ours, lme4 = rglm.VarCorr(slope_fit), rglm.VarCorr(g)
+    a, b = ours.as_data_frame(), lme4.as_data_frame()
+    assert list(a["grp"]) == list(b["grp"]) and list(a["var1"]) == list(b["var1"])
+    np.testing.assert_allclose(a["sdcor"], b["sdcor"], rtol=1e-4, atol=1e-4)
+    assert str(ours).split("\n")[0] == str(lme4).split("\n")[0]
 
 
 def test_lr_test_against_rglm_glm(fit, data_of, engine_case, assert_close):

@@ -40,9 +40,9 @@ def test_header_one_level(cbpp_fit, data_of, engine_case):
     assert lines[0].startswith("Mixed-effects GLM")
     assert _right(lines[0]) == f"{'Number of obs':<18}={len(data):>11,}"
     assert len(lines[0]) == 78
-    assert lines[1] == "Family:" + " " * 17 + "binomial"
-    assert lines[2] == "Link:" + " " * 22 + "logit"
-    assert lines[3].startswith("Group variable:") and lines[3][:32].endswith("herd")
+    assert lines[1] == "Family:" + " " * 16 + "binomial"
+    assert lines[2] == "Link:" + " " * 21 + "logit"
+    assert lines[3].startswith("Group variable:") and lines[3][:31].endswith("herd")
     assert _right(lines[3]) == f"{'Number of groups':<18}={len(counts):>11}"
     assert lines[4] == "" and _right(lines[5]) == "Obs per group:"
     for line, (name, value) in zip(lines[6:9], [("min", f"{counts.min()}"),
@@ -198,8 +198,8 @@ def _aux_rows_are_the_fits(fit, lines, first):
 def test_ordinal_layout(ordinal_fit):
     text = str(ordinal_fit)
     lines, head = _table(text)
-    assert lines[1] == "Family:" + " " * 18 + "ordinal"
-    assert lines[2] == "Link:" + " " * 22 + "logit"
+    assert lines[1] == "Family:" + " " * 17 + "ordinal"
+    assert lines[2] == "Link:" + " " * 21 + "logit"
     body = lines[head + 2:]
     labels = [line.split("|")[0].strip() for line in body[:9]]
     assert labels == ["x", "z", _RULE, "/cut1", "/cut2", "/cut3", _RULE, "g",
@@ -219,9 +219,9 @@ def test_nbinomial_layout(nb_fits, disp, name):
     fit = nb_fits[disp]
     text = str(fit)
     lines, head = _table(text)
-    assert lines[1] == "Family:" + " " * 16 + "nbinomial"
-    assert lines[2] == "Link:" + " " * 24 + "log"
-    assert lines[3] == "Overdispersion:" + " " * (17 - len(disp)) + disp
+    assert lines[1] == "Family:" + " " * 15 + "nbinomial"
+    assert lines[2] == "Link:" + " " * 23 + "log"
+    assert lines[3] == "Overdispersion:" + " " * (16 - len(disp)) + disp
     assert lines[4].startswith("Group variable:")
     body = lines[head + 2:]
     labels = [line.split("|")[0].strip() for line in body[:7]]
@@ -244,8 +244,8 @@ def test_gamma_layout(reference):
     fit = rglm.meglm("y ~ x + (1 | g)", d, family="gamma", intmethod="laplace")
     text = str(fit)
     lines, head = _table(text)
-    assert lines[1] == "Family:" + " " * 20 + "gamma"
-    assert lines[2] == "Link:" + " " * 24 + "log"
+    assert lines[1] == "Family:" + " " * 19 + "gamma"
+    assert lines[2] == "Link:" + " " * 23 + "log"
     assert lines[3].startswith("Group variable:")
     body = lines[head + 2:]
     labels = [line.split("|")[0].strip() for line in body[:7]]
