@@ -91,6 +91,16 @@ class NegBinLik:
         positive definite curvature (the prior adds I), and at the usual modes the value
         is the observed one, as Stata's adaptive quadrature uses.
         """
+        score, curv = self._score_curv(eta)
+        return score, np.maximum(curv, 0.0) if self.dispersion == "constant" else curv
+
+    def observed_curvature(self, eta: np.ndarray) -> np.ndarray:
+        """-d2 log f / d eta2 as it is (weights included): NB1's may be negative for a
+        row; the Laplace approximation's log determinant takes it so (Stata's observed
+        Hessian; :mod:`.laplace_general`)."""
+        return self._score_curv(eta)[1]
+
+    def _score_curv(self, eta: np.ndarray) -> tuple:
         y = self.y
         if self.dispersion == "mean":
             am = np.exp(self.lndisp + eta)
@@ -102,8 +112,8 @@ class NegBinLik:
             l1d = np.log1p(np.exp(self.lndisp))
             g = special.digamma(y + r) - special.digamma(r) - l1d
             score = r * g
-            curv = np.maximum(-(score + r * r * (special.polygamma(1, y + r)
-                                                 - special.polygamma(1, r))), 0.0)
+            curv = -(score + r * r * (special.polygamma(1, y + r)
+                                      - special.polygamma(1, r)))
         return self.w * score, self.w * curv
 
     def aux_scores(self, eta: np.ndarray) -> np.ndarray:

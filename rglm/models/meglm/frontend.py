@@ -230,9 +230,11 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
     RError
         Unknown family or link, options not yet supported, intpoints below 1 or too many
         nodes, a covariance structure that does not fit the level, more than two nested
-        levels, crossed factors with the ordinal, nbinomial or gamma family or a gaussian
-        with the log link (crossed factors are fitted for R's binomial and Poisson by
-        lme4's Laplace deviance, for the gaussian by lmer's exact likelihood).
+        levels, crossed factors with a gaussian with the log link (crossed factors are
+        fitted for R's binomial and Poisson by lme4's Laplace deviance, for the gaussian
+        by lmer's exact likelihood, for the ordinal, nbinomial and gamma families by
+        the Laplace approximation with the observed curvature,
+        :mod:`rglm.engines.mixed.laplace_general`).
     """
     namespace = caller_namespace()
     vce_kind, cluster = parse_vce(vce)
@@ -264,10 +266,9 @@ def meglm(formula: Union[str, ast.Call], data: Optional[pd.DataFrame] = None,
     order = level_nesting(problem.reterms)
     crossed = order is None
     if crossed:
-        if name in AUX_FAMILIES or (name == "gaussian" and fam.link != "identity"):
+        if name == "gaussian" and fam.link != "identity":
             raise _not_yet(f"family({name}) link({fam.link}) with crossed random "
-                           "effects" if name == "gaussian" else
-                           f"family({name}) with crossed random effects")
+                           "effects")
         if intmethod not in (None, "laplace"):
             message(CROSSED_NOTE)
         intmethod = "laplace"

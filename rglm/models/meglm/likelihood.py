@@ -20,8 +20,10 @@ from typing import NamedTuple, Optional
 import numpy as np
 import scipy.sparse as sp
 
+from rglm.engines.mixed.agq_response import MeglmFamily
 from rglm.engines.mixed.agq_vector import PWeights, QuadLik, marginal_loglik
 from rglm.engines.mixed.glmm_deviance import GlmmDeviance
+from rglm.engines.mixed.laplace_general import GeneralLaplace
 from rglm.engines.mixed.lmm_deviance import LmmDeviance
 from rglm.engines.mixed.problem import MixedProblem
 from rglm.engines.mixed.structure import structure_of
@@ -129,10 +131,11 @@ class MeglmLik:
     intmethod : str
     intpoints : int
     crossed : bool
-        Crossed factors: the Laplace approximation by lme4's PIRLS (Stata's rule).
-    deviance : GlmmDeviance or LmmDeviance, optional
-        lme4's Laplace deviance for crossed factors, lmer's least squares for a gaussian
-        response (:func:`crossed_deviance`).
+        Crossed factors: the Laplace approximation (Stata's rule).
+    deviance : GlmmDeviance, LmmDeviance or GeneralLaplace, optional
+        For crossed factors: lme4's Laplace deviance (R's families), lmer's least
+        squares (a gaussian response), the general Laplace with the observed curvature
+        (ordinal, nbinomial, gamma) (:func:`crossed_deviance`).
     naux : int
         The number of the family's own parameters (0 for R's families).
     pweights : PWeights, optional
@@ -205,9 +208,11 @@ class MeglmLik:
         return value if np.isfinite(value) else -np.inf
 
     def _laplace_crossed(self, x) -> float:
-        beta, psis, _, sigma = self.parts(x)
+        beta, psis, aux, sigma = self.parts(x)
         try:
-            if sigma is not None:
+            if isinstance(self.deviance, GeneralLaplace):
+                value = self.deviance.loglik(self.theta(psis, None), beta, aux)
+            elif sigma is not None:
                 value = _gaussian_loglik(self.deviance, self.theta(psis, sigma), beta,
                                          sigma)
             else:
@@ -239,8 +244,12 @@ def crossed_deviance(problem: MixedProblem):
     """lme4's Laplace deviance with PIRLS run to convergence at each point (its state,
     the stored linear predictor, set once by the initial PIRLS); for a gaussian
     response (identity link) lmer's penalised least squares, whose likelihood is exact
-    (:func:`_gaussian_loglik`)."""
+    (:func:`_gaussian_loglik`); for meglm's ordinal, nbinomial and gamma responses the
+    general Laplace approximation with the observed curvature (Stata's;
+    :class:`~rglm.engines.mixed.laplace_general.GeneralLaplace`)."""
     fam = problem.family
+    if isinstance(fam, MeglmFamily):
+        return GeneralLaplace(problem)
     if fam.family == "gaussian" and fam.link == "identity":
         return LmmDeviance(replace(problem, family=None), REML=False)
     dev = GlmmDeviance(problem, tol=1e-10, exact=True)

@@ -54,7 +54,9 @@ from rglm.engines.mixed.agq_level import (check_intpoints, group_modes, gsum,
                                           product_rule, rule_value)
 from rglm.engines.mixed.agq_response import cond_lik
 # lme4's condVar at a GLMM's PIRLS state (the glmer wing's conditional variances)
-from rglm.engines.mixed.fit import _glmm_cond_var
+from rglm.engines.mixed.fit import _glmm_cond_var, _lmm_cond_var
+from rglm.engines.mixed.laplace_general import GeneralLaplace
+from rglm.engines.mixed.lmm_deviance import LmmDeviance
 from rglm.errors import RError
 from rglm.models.meglm.likelihood import crossed_deviance
 
@@ -270,10 +272,31 @@ def _crossed(fit, theta) -> Posterior:
     variances (lme4's ``condVar``), the means and modes of the Laplace approximation."""
     problem = fit.lik.problem
     dev = crossed_deviance(problem)
-    dev.laplace(theta, fit.coefficients.to_numpy())
-    res = dev.last
-    b = problem.structure.b_of_u(theta, res.u)
-    cv = _glmm_cond_var(problem, theta, res.sqrtw, 1.0)
+    if isinstance(dev, GeneralLaplace):
+        # meglm's own families: the mode and the observed curvature there
+        beta, _, aux, _ = fit.lik.parts(fit.x)
+        val = dev.value(theta, beta, aux)
+        u = val.u
+        _, weight = cond_lik(problem, np.arange(problem.n), aux=aux).score_weight(val.eta)
+        sqrtw = np.sqrt(weight)
+    elif isinstance(dev, LmmDeviance):
+        # a gaussian response: the posterior is normal, its mean the penalised least
+        # squares solution at meglm's beta, u = A^-1 Lambda'Z'W (y - o - X beta), and
+        # its covariance sigma^2 Lambda A^-1 Lambda' (lme4's condVar of an lmer fit)
+        sigma = fit.lik.parts(fit.x).sigma
+        rel = theta / sigma  # lmer's theta, relative to sigma (b = Lambda(rel) u)
+        state = dev.solve(rel)
+        lamt = problem.structure.lambdat(rel)
+        u = state.factor.solve(np.asarray(
+            lamt @ (dev.ZtWy - dev.ZtWX @ fit.coefficients.to_numpy())).ravel())
+        b = problem.structure.b_of_u(rel, u)
+        cv = _lmm_cond_var(dev.problem, False, rel, sigma)
+    else:
+        dev.laplace(theta, fit.coefficients.to_numpy())
+        u, sqrtw = dev.last.u, dev.last.sqrtw
+    if not isinstance(dev, LmmDeviance):
+        b = problem.structure.b_of_u(theta, u)
+        cv = _glmm_cond_var(problem, theta, sqrtw, 1.0)
     rt = problem.reterms
     blocks = [np.asarray(b[rt.Gp[k]:rt.Gp[k + 1]]).reshape(t.nl, t.p)
               for k, t in enumerate(rt.terms)]

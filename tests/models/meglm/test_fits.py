@@ -135,6 +135,13 @@ def test_gaussian_crossed_is_lmers_ml_fit(engine_case, data_of, assert_close):
     assert list(ours["grp"]) == list(theirs["grp"])
     assert_close(ours["sdcor"].to_numpy(), theirs["sdcor"].to_numpy(), 1e-4, "sdcor")
     assert_close(fit.coefficients.to_numpy(), rglm.fixef(ml).to_numpy(), 1e-4, "beta")
+    # the posterior is normal: means = modes = lmer's conditional modes, with its condVar
+    ours = rglm.ranef(fit).as_data_frame()
+    theirs = rglm.ranef(ml, condVar=True).as_data_frame()
+    assert list(ours["grp"]) == list(theirs["grp"])
+    assert_close(ours["condval"].to_numpy(), theirs["condval"].to_numpy(), 1e-4, "modes",
+                 atol=1e-6)
+    assert_close(ours["condsd"].to_numpy(), theirs["condsd"].to_numpy(), 1e-4, "condsd")
 
 
 def test_gaussian_exact_likelihood_equals_the_quadrature(engine_case, meglm_of):
