@@ -46,25 +46,19 @@ import time
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
 
 import rglm
 from rglm.datasets import load
 from rglm.models.meglm import frontend
 from rglm.models.meglm.fit import maximise
 
+from agq_bench import simulate  # bench/ is the script's directory, first on sys.path
+
 
 def simulate_vector(seed: int = 1, n: int = 2000, ngroups: int = 60) -> pd.DataFrame:
-    """Bernoulli responses with a correlated random intercept and slope per group (the
-    data of bench/agq_bench.py's ``vector`` case)."""
-    rng = np.random.default_rng(seed)
-    g = np.sort(rng.integers(0, ngroups, size=n))
-    x, z = rng.normal(size=n), rng.normal(size=n)
-    L = np.array([[0.9, 0.0], [0.25, 0.5]])        # Cholesky factor of the covariance
-    b = rng.normal(size=(ngroups, 2)) @ L.T
-    eta = -0.3 + 0.6 * x - 0.4 * z + b[g, 0] + b[g, 1] * x
-    return pd.DataFrame({"y": rng.binomial(1, expit(eta)).astype(float), "x": x, "z": z,
-                         "g": pd.Categorical([f"g{i:02d}" for i in g])})
+    """The data of bench/agq_bench.py's ``vector`` case (Bernoulli responses with a
+    correlated random intercept and slope per group)."""
+    return simulate(seed, n, ngroups)
 
 
 def simulate_ordinal(seed: int = 1, n: int = 1600, nschools: int = 28,

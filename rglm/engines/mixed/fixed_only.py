@@ -25,6 +25,7 @@ from rglm.errors import RError
 
 from .agq_negbin import NB_DISPERSIONS, NegBinLik
 from .agq_ordinal import CUMULATIVE_LINKS, OrdinalLik, ordinal_codes
+from .problem import weights_offset
 
 __all__ = ["FixedOnlyFit", "fit_ordinal", "fit_negbin"]
 
@@ -64,11 +65,7 @@ def _inputs(X, y, weights, offset):
     y = np.asarray(y, dtype=np.float64)
     if y.shape != (n,):
         raise RError("variable lengths differ")
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
-    if w.shape != (n,) or np.any(~np.isfinite(w)) or np.any(w < 0):
-        raise RError("all(weights >= 0) is not TRUE")
-    off = np.zeros(n) if offset is None else np.broadcast_to(
-        np.asarray(offset, dtype=np.float64), (n,))
+    w, off = weights_offset(n, weights, offset)
     return X, y, w, off
 
 

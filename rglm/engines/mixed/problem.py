@@ -19,7 +19,7 @@ from rglm.formula.bars import ReTerms
 
 from .structure import Structure, structure_of
 
-__all__ = ["MixedProblem", "mixed_problem"]
+__all__ = ["MixedProblem", "mixed_problem", "weights_offset"]
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -77,6 +77,17 @@ class MixedProblem:
         return self.X.shape[1]
 
 
+def weights_offset(n: int, weights=None, offset=None) -> tuple:
+    """(prior weights, offset) of n rows: ones and zeros by default; R's check of the
+    weights (``all(weights >= 0) is not TRUE``)."""
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    if w.shape != (n,) or np.any(~np.isfinite(w)) or np.any(w < 0):
+        raise RError("all(weights >= 0) is not TRUE")
+    off = np.zeros(n) if offset is None else np.broadcast_to(
+        np.asarray(offset, dtype=np.float64), (n,))
+    return w, off
+
+
 def _is_categorical(y) -> bool:
     return isinstance(y, pd.Categorical) or (isinstance(y, pd.Series)
                                              and isinstance(y.dtype, pd.CategoricalDtype))
@@ -126,11 +137,7 @@ def mixed_problem(X, y, reterms: ReTerms, family: Optional[Family] = None,
         raise RError("variable lengths differ")
     if not np.all(np.isfinite(yarr)):
         raise RError("NA/NaN/Inf in 'y'")
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
-    if w.shape != (n,) or np.any(~np.isfinite(w)) or np.any(w < 0):
-        raise RError("all(weights >= 0) is not TRUE")
-    off = np.zeros(n) if offset is None else np.broadcast_to(
-        np.asarray(offset, dtype=np.float64), (n,))
+    w, off = weights_offset(n, weights, offset)
     if family is None:
         yv, wv, ntr, mu0 = yarr, w, np.ones(n), None
     else:
