@@ -271,7 +271,9 @@ def _crossed(fit, theta) -> Posterior:
     joint posterior modes by lme4's PIRLS (to convergence) and their conditional
     variances (lme4's ``condVar``), the means and modes of the Laplace approximation."""
     problem = fit.lik.problem
-    dev = crossed_deviance(problem)
+    # the fit's own evaluator (its cross-products formed once, its PIRLS state warm at
+    # the optimum); a fit built without one (by hand) gets a fresh one
+    dev = fit.lik.deviance if fit.lik.deviance is not None else crossed_deviance(problem)
     if isinstance(dev, GeneralLaplace):
         # meglm's own families: the mode and the observed curvature there
         beta, _, aux, _ = fit.lik.parts(fit.x)
